@@ -1,0 +1,121 @@
+# vfprobe: a bare-metal UEFI guest that checks and measures QEMU's SR-IOV.
+#
+#   make            build build/test.efi (installs what is missing first)
+#   make run        boot the default topology and print the results
+#   make check      every test: unit, harness selftests, conformance suites
+#   make check-full the long topology list as well
+#   make check-unit host-side unit tests only (ASan + UBSan)
+#   make bench      the benchmark matrix, results in build/bench/
+#   make iso        build/vfprobe.iso (hybrid, UEFI-bootable)
+#   make deps       install packages, build the cached QEMU and newlib
+#   make lint       clang-format and cppcheck
+#
+# QEMU=/path/to/qemu-system-x86_64 and OVMF=/path/to/OVMF.fd override the
+# defaults; ARGS="..." passes options to scripts/vfprobe for `make run`.
+
+BUILD := build
+CC := gcc
+LD := ld
+OBJCOPY := objcopy
+
+NO_DEPS_GOALS := clean check-unit lint format help
+ifneq ($(filter-out $(NO_DEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
+DEPS_OUT := $(shell QEMU='$(QEMU)' OVMF='$(OVMF)' scripts/deps --print || echo DEPS_FAILED)
+ifneq ($(filter DEPS_FAILED,$(DEPS_OUT)),)
+$(error scripts/deps failed (its message is above); fix that and run make again)
+endif
+NEWLIB := $(patsubst NEWLIB=%,%,$(filter NEWLIB=%,$(DEPS_OUT)))
+override QEMU := $(patsubst QEMU=%,%,$(filter QEMU=%,$(DEPS_OUT)))
+override OVMF := $(patsubst OVMF=%,%,$(filter OVMF=%,$(DEPS_OUT)))
+export QEMU OVMF
+endif
+
+GNUEFI_CRT0 := /usr/lib/crt0-efi-x86_64.o
+GNUEFI_LIB := /usr/lib/libgnuefi.a
+LIBGCC := $(shell $(CC) -print-libgcc-file-name)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
+FW_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fpic -fshort-wchar -mno-red-zone \
+	-fno-stack-protector -fno-strict-aliasing -fno-builtin-printf -maccumulate-outgoing-args \
+	-DGNU_EFI_USE_MS_ABI -DVFPROBE_FIRMWARE \
+	-nostdinc -isystem $(NEWLIB)/include -isystem $(shell $(CC) -print-file-name=include) \
+	-isystem /usr/include/efi -isystem /usr/include/efi/x86_64 -Ifirmware -Itests
+
+FW_SRCS := $(sort $(wildcard firmware/*/*.c firmware/*/*.S tests/conformance/*.c tests/bench/*.c tests/selftest/*.c))
+FW_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(FW_SRCS)))
+
+.PHONY: all run check check-full check-unit bench iso deps lint format clean help
+all: $(BUILD)/test.efi
+
+$(BUILD)/obj/%.o: %.c Makefile
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(FW_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/%.o: %.S Makefile
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	@$(CC) $(FW_CFLAGS) -c $< -o $@
+
+# -z defs: a newlib syscall we forgot is a link error, not a hang at run time.
+$(BUILD)/test.so: $(FW_OBJS) linker/efi.lds
+	@echo "  LD      $@"
+	@$(LD) -nostdlib -shared -Bsymbolic -z defs -z noexecstack -T linker/efi.lds \
+		$(GNUEFI_CRT0) $(FW_OBJS) --start-group $(NEWLIB)/lib/libc.a $(NEWLIB)/lib/libm.a \
+		$(GNUEFI_LIB) $(LIBGCC) --end-group -o $@
+
+$(BUILD)/test.efi: $(BUILD)/test.so
+	@echo "  EFI     $@"
+	@$(OBJCOPY) -j .text -j .reloc -j .data -j .dynamic -j .dynsym -j .rela \
+		--target efi-app-x86_64 --subsystem=10 $< $@
+
+-include $(FW_OBJS:.o=.d)
+
+# --- host-side unit tests ---------------------------------------------------
+# Firmware sources with no hardware access, built for the host with sanitizers.
+HOST_PURE_SRCS := $(wildcard firmware/lib/*.c firmware/boot/acpi.c firmware/virtio/split.c firmware/virtio/caps.c firmware/pci/mcfg.c firmware/pci/capwalk.c firmware/pci/bar_decode.c firmware/pci/window.c firmware/pci/vf_math.c)
+HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -Ifirmware -Itests -Itests/unit
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
+
+$(BUILD)/unit/%: tests/unit/%.c $(HOST_PURE_SRCS) $(wildcard tests/unit/*.h) Makefile
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	@$(CC) $(HOST_CFLAGS) $< $(HOST_PURE_SRCS) -o $@
+
+check-unit: $(UNIT_TESTS)
+	@scripts/check --unit-only $(UNIT_TESTS)
+
+# --- running ----------------------------------------------------------------
+run: $(BUILD)/test.efi
+	scripts/vfprobe --no-build $(ARGS)
+
+check: $(BUILD)/test.efi $(UNIT_TESTS) $(BUILD)/vfprobe.iso
+	scripts/check $(UNIT_TESTS)
+
+check-full: $(BUILD)/test.efi $(UNIT_TESTS) $(BUILD)/vfprobe.iso
+	scripts/check --full $(UNIT_TESTS)
+
+bench: $(BUILD)/test.efi
+	scripts/bench $(ARGS)
+
+iso: $(BUILD)/vfprobe.iso
+$(BUILD)/vfprobe.iso: $(BUILD)/test.efi scripts/mkiso
+	scripts/mkiso $< $@
+
+deps:
+	@QEMU='$(QEMU)' OVMF='$(OVMF)' scripts/deps --print
+
+lint:
+	clang-format --dry-run -Werror $(filter %.c %.h,$(FW_SRCS)) $(wildcard firmware/*/*.h tests/*.h tests/*/*.h tests/unit/*.c)
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
+		--suppress=missingIncludeSystem -Ifirmware -Itests firmware tests
+
+format:
+	clang-format -i $(filter %.c %.h,$(FW_SRCS)) $(wildcard firmware/*/*.h tests/*.h tests/*/*.h tests/unit/*.c)
+
+clean:
+	rm -rf $(BUILD)
+
+help:
+	@sed -n '2,16p' Makefile

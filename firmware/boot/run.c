@@ -1,0 +1,124 @@
+/* firmware/boot/run.c: options -> suites -> verdict. */
+#include "boot/run.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "boot/platform.h"
+#include "boot/timer.h"
+#include "lib/tap.h"
+#include "suite.h"
+
+extern const struct suite __vfprobe_suites_start[], __vfprobe_suites_end[];
+
+static const char *const common_options[] = {"suite", "pfs", "vfs", "model", "mode"};
+#define N_COMMON  (sizeof(common_options) / sizeof(common_options[0]))
+#define KNOWN_MAX 64
+
+/* The table's bounds come from linker/efi.lds: compare addresses, not objects. */
+static size_t suite_count(void)
+{
+	return ((uintptr_t)__vfprobe_suites_end - (uintptr_t)__vfprobe_suites_start) / sizeof(struct suite);
+}
+
+static const struct suite *suite_find(const char *name, size_t len)
+{
+	for (size_t i = 0; i < suite_count(); i++) {
+		const struct suite *s = &__vfprobe_suites_start[i];
+		if (strlen(s->name) == len && strncmp(s->name, name, len) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+static void known_options(const char **known)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < N_COMMON; i++)
+		known[n++] = common_options[i];
+	for (size_t i = 0; i < suite_count(); i++)
+		for (const char *const *o = __vfprobe_suites_start[i].options; o && *o && n + 1 < KNOWN_MAX;
+		     o++)
+			known[n++] = *o;
+	known[n] = NULL;
+}
+
+static bool parse_config(struct run_config *cfg)
+{
+	const struct options *o = &platform.options;
+	const char *mode = options_get(o, "mode");
+	cfg->opts = o;
+	cfg->model = options_get(o, "model");
+	cfg->short_mode = mode && strcmp(mode, "short") == 0;
+	if (mode && strcmp(mode, "short") && strcmp(mode, "full"))
+		return false;
+	return options_get_uint(o, "pfs", 0, &cfg->pfs) && options_get_uint(o, "vfs", 0, &cfg->vfs);
+}
+
+static void print_boot_facts(void)
+{
+	const struct tsc_calibration *c = tsc_calibration();
+	tap_diag("vfprobe: options \"%s\" (from %s)", platform.cmdline, platform.cmdline_source);
+	tap_diag("tsc: %llu Hz, measured against %s over %llu us", (unsigned long long)c->hz, c->reference,
+	         (unsigned long long)c->window_us);
+	tap_diag("memory: %llu MiB usable, heap %zu MiB, DMA pool %zu MiB",
+	         (unsigned long long)(platform.conventional_bytes >> 20), platform.heap_bytes >> 20,
+	         platform.dma_bytes >> 20);
+	printf("BENCH phase=efi_main value=%llu unit=ns\n",
+	       (unsigned long long)tsc_to_ns(platform.tsc_entry));
+	printf("BENCH phase=exit_boot_services value=%llu unit=ns\n",
+	       (unsigned long long)tsc_to_ns(platform.tsc_boot_services_exited));
+}
+
+static void run_suite(const struct suite *s, const struct run_config *cfg)
+{
+	tap_diag("suite %s: %s", s->name, s->summary);
+	tap_context("%s", s->name);
+	s->run(cfg);
+	tap_context(NULL);
+}
+
+enum verdict vfprobe_run(void)
+{
+	const char *known[KNOWN_MAX];
+	char err[160];
+	known_options(known);
+	tap_begin();
+	if (options_parse(&platform.options, platform.cmdline, known, err, sizeof(err)) != 0) {
+		tap_bail_out("options: %s (see scripts/vfprobe --help)", err);
+		return VERDICT_BAIL;
+	}
+	struct run_config cfg = {0};
+	if (!parse_config(&cfg)) {
+		tap_bail_out("options: pfs and vfs take numbers, mode is short or full");
+		return VERDICT_BAIL;
+	}
+	const char *list = options_get(&platform.options, "suite");
+	if (!list || !*list)
+		list = "boot";
+	/* Validate every name before running any. */
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ",");
+		if (!(len == 3 && strncmp(p, "all", 3) == 0) && !suite_find(p, len)) {
+			tap_bail_out("unknown suite '%.*s' (scripts/vfprobe --list shows them)", (int)len, p);
+			return VERDICT_BAIL;
+		}
+		p += len + (p[len] == ',');
+	}
+	print_boot_facts();
+	/* In the order given; `all` is every suite but the selftests. */
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ",");
+		if (len == 3 && strncmp(p, "all", 3) == 0) {
+			for (size_t i = 0; i < suite_count(); i++)
+				if (!(__vfprobe_suites_start[i].flags & SUITE_EXPLICIT))
+					run_suite(&__vfprobe_suites_start[i], &cfg);
+		} else {
+			run_suite(suite_find(p, len), &cfg);
+		}
+		p += len + (p[len] == ',');
+	}
+	printf("BENCH phase=verdict value=%llu unit=ns\n", (unsigned long long)tsc_to_ns(rdtsc()));
+	struct tap_counts c = tap_end();
+	return c.failed ? VERDICT_FAIL : VERDICT_PASS;
+}

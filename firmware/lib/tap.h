@@ -1,0 +1,56 @@
+/* firmware/lib/tap.h: the test reporter. Prints TAP version 13.
+ *
+ *   ok 3 - sriov: 01:00.0: InitialVFs <= TotalVFs
+ *   not ok 4 - sriov: 01:00.0: System Page Size has exactly one bit set
+ *     ---
+ *     rule: "PCIe 6.0 §9.3.3.3.12 System Page Size"
+ *     got: 0x3
+ *     want: "exactly one bit of Supported Page Sizes (0x553)"
+ *     ...
+ *
+ * Pure: writes to a FILE (stdout by default) and keeps counts, so tests/unit
+ * can run it on the host. The plan (1..N) is printed at the end. */
+#ifndef VFPROBE_LIB_TAP_H
+#define VFPROBE_LIB_TAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct tap_counts {
+	unsigned passed;
+	unsigned failed;
+	unsigned skipped;
+	unsigned todo; /* known deviations that failed as expected (also in passed) */
+	unsigned total;
+};
+
+void tap_set_stream(FILE *f);
+void tap_begin(void);
+/* Context printed before every test name ("sriov: 01:00.0"); NULL clears. */
+void tap_context(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *tap_context_name(void);
+
+/* The workhorses: each is one test point; they return the condition. */
+bool tap_check(bool ok, const char *rule, const char *got, const char *want, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+bool tap_check_eq(uint64_t got, uint64_t want, const char *rule, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+bool tap_check_true(bool ok, const char *rule, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void tap_skip(const char *reason, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Mark the next check as a known deviation (TAP TODO): its failure is
+ * shown but does not fail the run. `reason` names the evidence. */
+void tap_todo_next(const char *reason);
+
+void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A CPU exception: one failing point naming the context, then Bail out!. */
+void tap_crash(const char *what);
+/* A run that cannot go on: Bail out! with the reason. */
+void tap_bail_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print the plan and the summary line; the counts decide the verdict. */
+struct tap_counts tap_end(void);
+struct tap_counts tap_get_counts(void);
+
+#endif

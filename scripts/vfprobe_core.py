@@ -1,0 +1,446 @@
+"""scripts/vfprobe: boot build/test.efi under QEMU on an SR-IOV topology,
+stream its TAP, judge the run and print `N passed, N failed, N skipped`.
+
+The guest's verdict (isa-debug-exit status) and the TAP it printed must
+agree: neither is trusted alone."""
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import selectors
+import shlex
+import subprocess
+import sys
+import time
+
+import topology
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(ROOT, "build")
+
+# isa-debug-exit: QEMU exits with (V << 1) | 1 for the guest's V.
+GUEST_STATUS = {1: "pass", 3: "fail", 5: "crash", 7: "bail"}
+
+TAP_POINT = re.compile(r"^(not ok|ok)\s+(\d+)\s*(?:-\s*)?(.*?)(?:\s+#\s*(SKIP|TODO)\b\s*(.*))?$")
+TAP_PLAN = re.compile(r"^1\.\.(\d+)")
+BENCH = re.compile(r"^BENCH\s+(.*)$")
+
+
+class UsageError(Exception):
+    pass
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(message)
+
+
+def make_parser():
+    p = Parser(prog="scripts/vfprobe", description="Boot vfprobe on an SR-IOV topology and report.",
+               epilog="Everything after -- is passed to QEMU unchanged.")
+    p.add_argument("--suite", default=None, help="suite[,suite...] (default: sriov,virtio for virtio-net, "
+                   "sriov otherwise; `all`; --list shows them)")
+    p.add_argument("--pfs", type=int, default=1, help="SR-IOV PFs, each on its own root port (default 1)")
+    p.add_argument("--vfs", type=int, default=None, help="VFs per PF (default 3; igb: 8)")
+    p.add_argument("--pf-model", default="virtio-net", help="virtio-net | igb | nvme")
+    p.add_argument("--qemu", default=None, help="qemu-system-x86_64 with sriov-pf (default: scripts/deps)")
+    p.add_argument("--ovmf", default=None, help="OVMF.fd (default: Debian's ovmf)")
+    p.add_argument("--accel", default="auto", help="auto | tcg | kvm (auto tries KVM, falls back to TCG)")
+    p.add_argument("--timeout", type=float, default=None, help="seconds before QEMU is killed (default: by topology)")
+    p.add_argument("--json", default=None, help="write the results as JSON to FILE")
+    p.add_argument("--iso", action="store_true", help="boot build/vfprobe.iso as a CD-ROM instead of -kernel")
+    p.add_argument("--mode", default="full", help="short | full: short cuts iteration counts (make check)")
+    p.add_argument("--quiet", action="store_true", help="print only failures and the summary")
+    p.add_argument("--no-build", action="store_true", help="do not run make first")
+    p.add_argument("--print-cmd", action="store_true", help="print the QEMU command line and exit")
+    p.add_argument("--list", action="store_true", help="list the suites and exit")
+    p.add_argument("--name", default=None, help="name of this run for the log file (default: from the options)")
+    return p
+
+
+def die(msg, code=2):
+    print(f"vfprobe: {msg}", file=sys.stderr)
+    sys.exit(code)
+
+
+def list_suites():
+    pat = re.compile(r'VFPROBE_SUITE\(\s*\w+,\s*"([^"]+)",\s*"([^"]*)"')
+    out = []
+    for d in ("tests/conformance", "tests/bench", "tests/selftest"):
+        full = os.path.join(ROOT, d)
+        for f in sorted(os.listdir(full)) if os.path.isdir(full) else []:
+            if f.endswith(".c"):
+                with open(os.path.join(full, f)) as fh:
+                    src = re.sub(r"\s+", " ", fh.read())
+                out += pat.findall(src)
+    return out
+
+
+def resolve_deps(args):
+    env = dict(os.environ)
+    if args.qemu:
+        env["QEMU"] = args.qemu
+    if args.ovmf:
+        env["OVMF"] = args.ovmf
+    if args.qemu and not os.access(args.qemu, os.X_OK):
+        die(f"--qemu {args.qemu} is not an executable")
+    r = subprocess.run([os.path.join(ROOT, "scripts", "deps"), "--print"], env=env,
+                       stdout=subprocess.PIPE, text=True)
+    if r.returncode != 0:
+        sys.exit(2)  # deps printed its one-line reason
+    return dict(line.split("=", 1) for line in r.stdout.splitlines() if "=" in line)
+
+
+def cache_dir():
+    r = subprocess.run(["bash", "-c", f". '{ROOT}/scripts/lib.sh'; vfprobe_cache_dir"],
+                       stdout=subprocess.PIPE, text=True)
+    return r.stdout.strip()
+
+
+def qemu_version(qemu):
+    try:
+        r = subprocess.run([qemu, "--version"], stdout=subprocess.PIPE, text=True, timeout=10)
+        return r.stdout.splitlines()[0].strip()
+    except (OSError, subprocess.SubprocessError, IndexError):
+        return "unknown"
+
+
+def base_cmd(qemu, ovmf, accel, mem_mb):
+    return [qemu, "-machine", "q35", "-accel", accel, "-cpu", "max", "-m", str(mem_mb), "-smp", "1",
+            "-nodefaults", "-vga", "none", "-display", "none", "-no-reboot", "-monitor", "none",
+            "-serial", "stdio", "-L", "/usr/share/qemu", "-bios", ovmf,
+            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+
+
+def boot_args(efi_or_iso, iso, cmdline):
+    if iso:
+        return ["-drive", f"file={efi_or_iso},media=cdrom,if=none,id=cd0,format=raw,readonly=on",
+                "-device", "ide-cd,drive=cd0,bus=ide.0,bootindex=0",
+                "-fw_cfg", f"name=opt/vfprobe/cmdline,string={cmdline}"]
+    return ["-kernel", efi_or_iso, "-append", cmdline]
+
+
+def kvm_usable(qemu, ovmf, efi):
+    """Try KVM with a canary boot; remember the answer per QEMU binary."""
+    if not os.access("/dev/kvm", os.R_OK | os.W_OK):
+        return False
+    st = os.stat(qemu)
+    key = hashlib.sha256(f"{qemu}:{st.st_mtime}:{st.st_size}:{ovmf}".encode()).hexdigest()[:16]
+    stamp = os.path.join(cache_dir(), f"kvm-probe-{key}")
+    if os.path.exists(stamp):
+        with open(stamp) as f:
+            return f.read().strip() == "yes"
+    cmd = base_cmd(qemu, ovmf, "kvm", 256) + boot_args(efi, False, "suite=canary")
+    res = run_qemu(cmd, 60, None, quiet=True, kill_on=re.compile(r"KVM internal error|emulation failure"))
+    ok = res["status"] == 1 and res["counts"]["failed"] == 0 and res["plan_ok"]
+    try:
+        with open(stamp, "w") as f:
+            f.write("yes\n" if ok else "no\n")
+    except OSError:
+        pass
+    return ok
+
+
+def parse_yaml_block(lines):
+    d = {}
+    for line in lines:
+        m = re.match(r'^\s*(\w+):\s*"?(.*?)"?\s*$', line)
+        if m:
+            d[m.group(1)] = m.group(2)
+    return d
+
+
+class TapReader:
+    """Incremental TAP 13 reader over the serial stream."""
+
+    def __init__(self):
+        self.started = False
+        self.points = []
+        self.plan = None
+        self.bail = None
+        self.bench = []
+        self.diags = []
+        self._yaml = None
+
+    def feed(self, line):
+        """Returns True when the line is part of the TAP stream."""
+        if not self.started:
+            i = line.find("TAP version 13")
+            if i < 0:
+                return False
+            self.started = True
+            return True
+        if self._yaml is not None:
+            if line.strip() == "...":
+                if self.points:
+                    self.points[-1]["yaml"] = parse_yaml_block(self._yaml)
+                self._yaml = None
+            elif line.strip() != "---":
+                self._yaml.append(line)
+            return True
+        if line.strip() == "---" and self.points:
+            self._yaml = []
+            return True
+        m = TAP_POINT.match(line)
+        if m:
+            self.points.append({"n": int(m.group(2)), "ok": m.group(1) == "ok", "name": m.group(3),
+                                "directive": (m.group(4) or "").upper(), "reason": m.group(5) or ""})
+            return True
+        m = TAP_PLAN.match(line)
+        if m:
+            self.plan = int(m.group(1))
+            return True
+        if line.startswith("Bail out!"):
+            self.bail = line[len("Bail out!"):].strip()
+            return True
+        m = BENCH.match(line)
+        if m:
+            rec = dict(kv.split("=", 1) for kv in m.group(1).split() if "=" in kv)
+            self.bench.append(rec)
+            return True
+        if line.startswith("#"):
+            self.diags.append(line[1:].strip())
+            return True
+        return True
+
+    def counts(self):
+        c = {"passed": 0, "failed": 0, "skipped": 0, "todo": 0}
+        for p in self.points:
+            if p["directive"] == "SKIP":
+                c["skipped"] += 1
+            elif p["ok"] or p["directive"] == "TODO":
+                c["passed"] += 1
+                c["todo"] += (not p["ok"])
+            else:
+                c["failed"] += 1
+        return c
+
+
+def run_qemu(cmd, timeout, log_path, quiet=False, kill_on=None, echo=None):
+    """Run QEMU, stream its serial output through a TapReader."""
+    t0 = time.monotonic()
+    tap = TapReader()
+    log = open(log_path, "w") if log_path else None
+    stderr_lines = []
+    tail = []
+    first_byte = None
+    timed_out = killed_for = None
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stdout, selectors.EVENT_READ, "out")
+    sel.register(proc.stderr, selectors.EVENT_READ, "err")
+    bufs = {"out": b"", "err": b""}
+    open_streams = 2
+    deadline = t0 + timeout
+    while open_streams:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            timed_out = True
+            break
+        for key, _ in sel.select(timeout=min(left, 1.0)):
+            chunk = os.read(key.fileobj.fileno(), 65536)
+            if not chunk:
+                sel.unregister(key.fileobj)
+                open_streams -= 1
+                continue
+            if key.data == "out" and first_byte is None:
+                first_byte = time.monotonic() - t0
+            bufs[key.data] += chunk
+            *lines, bufs[key.data] = bufs[key.data].split(b"\n")
+            for raw in lines:
+                line = raw.decode("utf-8", "replace").rstrip("\r")
+                if key.data == "err":
+                    stderr_lines.append(line)
+                    if log:
+                        log.write(f"[qemu stderr] {line}\n")
+                    if kill_on and kill_on.search(line):
+                        killed_for = line
+                    continue
+                if log:
+                    log.write(line + "\n")
+                    log.flush()
+                # OVMF may leave escape sequences before our first line.
+                clean = re.sub(r"\x1b\[[0-9;?=]*[A-Za-z]", "", line)
+                tail = (tail + [clean])[-20:]
+                was_started = tap.started
+                if tap.feed(clean) and echo:
+                    echo(clean if was_started else clean[clean.find("TAP version 13"):])
+        if killed_for:
+            break
+    if proc.poll() is None:
+        proc.kill()
+    status = proc.wait()
+    for k in ("out", "err"):
+        if bufs[k]:
+            line = bufs[k].decode("utf-8", "replace")
+            (stderr_lines if k == "err" else tail).append(line)
+            if k == "out":
+                tap.feed(line)
+    if log:
+        log.close()
+    counts = tap.counts()
+    return {"status": status, "timed_out": bool(timed_out), "killed_for": killed_for,
+            "wall_s": time.monotonic() - t0, "first_byte_s": first_byte, "tap": tap, "counts": counts,
+            "plan_ok": tap.plan is not None and tap.plan == len(tap.points),
+            "stderr": stderr_lines, "tail": tail}
+
+
+def judge(res):
+    """The run's verdict and one line saying why."""
+    tap, c = res["tap"], res["counts"]
+    st = res["status"]
+    if res["timed_out"]:
+        return "timeout", "the guest did not finish in time (hang?): QEMU was killed"
+    if res["killed_for"]:
+        return "qemu-failure", res["killed_for"]
+    guest = GUEST_STATUS.get(st) if tap.started else None
+    if guest is None and tap.started and st == 0:
+        # -no-reboot turns a triple fault (or a reset) into a plain exit.
+        return "crash", "the guest reset or shut down without a verdict (triple fault?)"
+    if guest is None:
+        err = next((l for l in reversed(res["stderr"]) if l.strip()), "")
+        why = f"QEMU exited with status {st} before the guest gave a verdict"
+        return "qemu-failure", why + (f": {err}" if err else "")
+    if guest == "crash":
+        return "crash", tap.bail or "the guest reported a CPU exception"
+    if guest == "bail":
+        return "bail", tap.bail or "the guest bailed out"
+    if not res["plan_ok"]:
+        return "fail", f"TAP plan {tap.plan} does not match {len(tap.points)} test points"
+    if guest == "pass" and c["failed"]:
+        return "fail", "the guest said pass but printed failing checks"
+    if guest == "fail" and not c["failed"]:
+        return "fail", "the guest said fail but printed no failing check"
+    return guest, "all checks passed" if guest == "pass" else f"{c['failed']} check(s) failed"
+
+
+def summary_counts(verdict, c):
+    """Counts for the summary: a run that did not end cleanly is one more failure."""
+    c = dict(c)
+    if verdict not in ("pass", "fail"):
+        c["failed"] += 1
+    return c
+
+
+def format_summary(c):
+    s = f"{c['passed']} passed, {c['failed']} failed"
+    return s + (f", {c['skipped']} skipped" if c.get("skipped") else "")
+
+
+def guest_cmdline(args, vfs):
+    parts = [f"suite={args.suite}", f"pfs={args.pfs}", f"vfs={vfs}", f"model={args.pf_model}",
+             f"mode={args.mode}"]
+    return " ".join(parts)
+
+
+def default_timeout(args, vfs):
+    return 120 + 2 * args.pfs * vfs
+
+
+def run(argv, summary=True):
+    """Parse argv, boot, report; returns (exit code, result dict). With
+    summary=False the caller prints its own `N passed, N failed` line."""
+    extra = []
+    if "--" in argv:
+        i = argv.index("--")
+        argv, extra = argv[:i], argv[i + 1:]
+    args = make_parser().parse_args(argv)
+    if args.list:
+        for name, summary in list_suites():
+            print(f"{name:20} {summary}")
+        return 0, None
+    if args.accel not in ("auto", "tcg", "kvm"):
+        raise UsageError(f"--accel must be auto, tcg or kvm, not '{args.accel}'")
+    if args.mode not in ("short", "full"):
+        raise UsageError(f"--mode must be short or full, not '{args.mode}'")
+    vfs = args.vfs if args.vfs is not None else topology.default_vfs(args.pf_model) \
+        if args.pf_model in topology.MODELS else 0
+    try:
+        topology.validate(args.pf_model, args.pfs, vfs)
+    except topology.TopologyError as e:
+        raise UsageError(str(e))
+    if args.suite is None:
+        args.suite = "sriov,virtio" if args.pf_model == "virtio-net" else "sriov"
+    known = {n for n, _ in list_suites()} | {"all"}
+    for s in args.suite.split(","):
+        if s not in known:
+            raise UsageError(f"unknown suite '{s}' (scripts/vfprobe --list shows them)")
+    if args.timeout is not None and args.timeout <= 0:
+        raise UsageError("--timeout must be a positive number of seconds")
+
+    if not args.no_build:
+        target = "build/vfprobe.iso" if args.iso else "build/test.efi"
+        r = subprocess.run(["make", "-s", "-C", ROOT, target])
+        if r.returncode != 0:
+            die("building the firmware failed (see above)")
+    deps = resolve_deps(args)
+    qemu, ovmf = deps["QEMU"], deps["OVMF"]
+    image = os.path.join(BUILD, "vfprobe.iso" if args.iso else "test.efi")
+    if not os.path.exists(image):
+        die(f"{image} does not exist: run make{' iso' if args.iso else ''} first")
+
+    accel = args.accel
+    if accel == "auto":
+        accel = "kvm" if kvm_usable(qemu, ovmf, os.path.join(BUILD, "test.efi")) else "tcg"
+    cmdline = guest_cmdline(args, vfs)
+    mem = topology.memory_mb(args.pf_model, args.pfs, vfs)
+    cmd = (base_cmd(qemu, ovmf, accel, mem) + boot_args(image, args.iso, cmdline)
+           + topology.device_args(args.pf_model, args.pfs, vfs) + extra)
+    if args.print_cmd:
+        print(" ".join(shlex.quote(c) for c in cmd))
+        return 0, None
+
+    name = args.name or re.sub(r"[^A-Za-z0-9_.-]+", "_",
+                               f"{args.suite}-{args.pf_model}-{args.pfs}pf-{vfs}vf{'-iso' if args.iso else ''}")
+    logdir = os.path.join(BUILD, "logs")
+    os.makedirs(logdir, exist_ok=True)
+    log_path = os.path.join(logdir, f"{name}.log")
+    timeout = args.timeout or default_timeout(args, vfs)
+    if not args.quiet:
+        print(f"# vfprobe: {args.pf_model} x{args.pfs} PF, {vfs} VFs each, suites {args.suite}, "
+              f"{accel}, {'iso' if args.iso else 'kernel'} boot; log {os.path.relpath(log_path)}", flush=True)
+
+    def echo(line):
+        if args.quiet:
+            if line.startswith("not ok") and "# TODO" not in line:
+                print(f"# [{name}] {line}", flush=True)
+        else:
+            print(line, flush=True)
+
+    res = run_qemu(cmd, timeout, log_path, echo=echo)
+    verdict, why = judge(res)
+    counts = summary_counts(verdict, res["counts"])
+    if verdict not in ("pass",):
+        print(f"# vfprobe [{name}]: {verdict}: {why}", flush=True)
+        if verdict in ("timeout", "crash", "qemu-failure", "bail"):
+            print(f"# last lines of {os.path.relpath(log_path)}:")
+            for line in (res["tail"] + [f"[qemu stderr] {l}" for l in res["stderr"][-5:]])[-15:]:
+                print(f"#   {line}")
+    result = {
+        "name": name, "verdict": verdict, "reason": why, "exit_status": res["status"],
+        "counts": counts, "wall_s": round(res["wall_s"], 3),
+        "first_serial_byte_s": None if res["first_byte_s"] is None else round(res["first_byte_s"], 3),
+        "qemu": qemu, "qemu_version": qemu_version(qemu), "accel": accel, "ovmf": ovmf,
+        "topology": {"pf_model": args.pf_model, "pfs": args.pfs, "vfs": vfs},
+        "suites": args.suite, "boot": "iso" if args.iso else "kernel", "cmdline": cmdline,
+        "log": log_path, "command": cmd,
+        "tests": res["tap"].points, "bench": res["tap"].bench,
+    }
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(result, f, indent=2)
+    if summary:
+        print(format_summary(counts), flush=True)
+    return (0 if verdict == "pass" else 1), result
+
+
+def main():
+    try:
+        code, _ = run(sys.argv[1:])
+    except UsageError as e:
+        die(f"{e} (see scripts/vfprobe --help)")
+    except KeyboardInterrupt:
+        die("interrupted", 130)
+    sys.exit(code)

@@ -1,0 +1,48 @@
+/* tests/suite.h: how a suite registers itself.
+ *
+ *   static void run(const struct run_config *cfg) { ... tap_check(...) ... }
+ *   VFPROBE_SUITE(sriov, "PCIe SR-IOV capability and VF lifecycle", run, 0, NULL);
+ *
+ * The linker script gathers every VFPROBE_SUITE into one table, so adding a
+ * suite means adding a file: no central list to edit. */
+#ifndef VFPROBE_TESTS_SUITE_H
+#define VFPROBE_TESTS_SUITE_H
+
+#include <stdbool.h>
+
+#include "lib/options.h"
+#include "lib/tap.h"
+
+/* What the host asked for (scripts/vfprobe passes it in the load options).
+ * 0 / NULL means "not said": a suite then discovers what is there. */
+struct run_config {
+	unsigned long pfs; /* expected SR-IOV PFs */
+	unsigned long vfs; /* expected TotalVFs of each PF */
+	const char *model; /* "virtio-net", "igb" or "nvme" */
+	bool short_mode;   /* mode=short: fewer iterations (make check) */
+	const struct options *opts;
+};
+
+enum suite_flags {
+	SUITE_EXPLICIT = 1 << 0, /* never part of `all`: selftests */
+};
+
+struct suite {
+	const char *name;
+	const char *summary;
+	void (*run)(const struct run_config *cfg);
+	unsigned flags;
+	const char *const *options; /* extra load-option keys it reads, or NULL */
+};
+
+#define VFPROBE_SUITE(id, sname, ssummary, fn, sflags, sopts)                                                \
+	static const struct suite suite_##id                                                                 \
+	    __attribute__((used, section(".data.vfprobe_suites"), aligned(8))) = {                           \
+	        .name = sname,                                                                               \
+	        .summary = ssummary,                                                                         \
+	        .run = fn,                                                                                   \
+	        .flags = sflags,                                                                             \
+	        .options = sopts,                                                                            \
+	}
+
+#endif
