@@ -10,7 +10,7 @@ MODELS = ("virtio-net", "igb", "nvme")
 MAX_DEVFN = 255          # one bus: 8-bit device/function with ARI
 IGB_TOTAL_VFS = 8        # QEMU hw/net/igb.c: IGB_MAX_VF_FUNCTIONS
 IGB_VF_OFFSET, IGB_VF_STRIDE = 0x80, 2
-NVME_MAX_VFS = 127       # QEMU hw/nvme: NVME_MAX_VFS
+NVME_MAX_VFS = 255       # QEMU hw/nvme/nvme.h NVME_MAX_CONTROLLERS 256 = PF + VFs; 256 is refused
 
 
 class TopologyError(ValueError):

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #define PCI_MAX_FUNCS 1024
-#define PCI_NUM_BARS 6
+#define PCI_NUM_BARS  6
 
 /* Routing ID: bus << 8 | devfn (devfn = device << 3 | function, or the
  * 8-bit function number under ARI). */
@@ -27,9 +27,14 @@ struct pci_bar {
 struct pci_func {
 	pci_rid rid;
 	volatile uint8_t *cfg; /* this function's 4 KiB ECAM window */
+	/* For a VF (whose own registers read 0xFFFF, PCIe 6.0 §9.3.4.1.1-2):
+	 * the PF's Vendor ID and the VF Device ID of the SR-IOV capability. */
 	uint16_t vendor, device;
 	uint8_t header_type; /* without the multi-function bit */
 	uint32_t class_code; /* base << 16 | sub << 8 | prog-if */
+	/* For a VF: VF BAR base + vf_index x per-VF size (§9.3.3.14). On QEMU
+	 * a VF's BARs only decode once its own Command Memory Space Enable is
+	 * set (pci_enable_mem_bus_master), see firmware/pci/NOTES.md. */
 	struct pci_bar bar[PCI_NUM_BARS];
 	/* SR-IOV: a VF points at its PF and knows its index (0-based). */
 	struct pci_func *pf;
@@ -80,6 +85,10 @@ struct pci_func *pci_find_rid(pci_rid rid);
 uint16_t pci_find_cap(pci_rid rid, uint8_t id, uint16_t after);
 uint16_t pci_find_ext_cap(pci_rid rid, uint16_t id, uint16_t after);
 
+/* What is wrong with the capability lists of rid (loop, pointer out of
+ * bounds), NULL when both lists are sound. */
+const char *pci_cap_list_problem(pci_rid rid);
+
 /* Memory/IO decode and bus mastering on the Command register. */
 void pci_enable_mem_bus_master(pci_rid rid);
 
@@ -105,14 +114,26 @@ bool pci_ecam_bus_range(uint8_t *start, uint8_t *end);
 /* "bb:dd.f" (an ARI function number prints split the same way, as Linux
  * does). buf needs 8 bytes. */
 const char *pci_rid_str(pci_rid rid, char buf[8]);
-static inline uint8_t pci_rid_bus(pci_rid rid) { return (uint8_t)(rid >> 8); }
-static inline uint8_t pci_rid_devfn(pci_rid rid) { return (uint8_t)rid; }
+static inline uint8_t pci_rid_bus(pci_rid rid)
+{
+	return (uint8_t)(rid >> 8);
+}
+static inline uint8_t pci_rid_devfn(pci_rid rid)
+{
+	return (uint8_t)rid;
+}
 
 /* Size one BAR (or a VF BAR in the SR-IOV capability) at config offset
  * `off` of `rid`: saves it, writes all ones, reads back, restores. The
  * caller turns decode off first (Command, or VF MSE). Returns the number
  * of registers used (1, or 2 for a 64-bit BAR); 0 when off is bad. */
 unsigned pci_bar_probe(pci_rid rid, uint16_t off, struct pci_bar *out);
+/* 32-bit MMIO access inside memory BAR `bar` of f (f->bar[bar].base):
+ * all ones / ignored when the BAR is absent or off is outside it. */
+uint32_t pci_bar_read32(const struct pci_func *f, unsigned bar, uint64_t off);
+void pci_bar_write32(const struct pci_func *f, unsigned bar, uint64_t off, uint32_t v);
+/* The MSI-X table's BAR and offset (PCIe 6.0 §7.7.2.3); false if none. */
+bool pci_msix_table(pci_rid rid, unsigned *bar, uint32_t *off);
 /* Write f->bar[] bases back (after a reset cleared them). */
 void pci_bar_restore(const struct pci_func *f);
 
@@ -132,6 +153,9 @@ void pci_sriov_set_waits(uint32_t after_enable_us, uint32_t after_disable_us);
 int pci_sriov_size_vf_bars(struct pci_func *pf);
 /* Address of BAR `bar` of VF i: VF BAR base + i x per-VF size; 0 if none. */
 uint64_t pci_sriov_vf_bar_addr(const struct pci_func *pf, uint16_t i, unsigned bar);
+/* The bus of the last of `n` VFs (from Offset/Stride as enumerated); false
+ * when n is 0 or the RID leaves the 16-bit space. */
+bool pci_sriov_vf_last_bus(const struct pci_func *pf, uint16_t n, uint8_t *bus);
 /* The bridge above `f` (or NULL) whose window a BAR of `f` must sit in. */
 struct pci_func *pci_parent_bridge(const struct pci_func *f);
 

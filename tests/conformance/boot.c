@@ -42,8 +42,9 @@ static void check_tsc(void)
 	udelay(10000);
 	uint64_t ns = tsc_to_ns(rdtsc() - t0);
 	snprintf(got, sizeof(got), "%llu ns", (unsigned long long)ns);
-	tap_check(ns >= 10000000ull && ns < 20000000ull, "udelay waits at least as long as asked", got,
-	          "10 ms .. 20 ms", "udelay(10 ms) takes 10 ms by the TSC");
+	/* No tight upper bound: a loaded host may deschedule the vCPU. */
+	tap_check(ns >= 10000000ull && ns < 1000000000ull, "udelay waits at least as long as asked", got,
+	          ">= 10 ms (and < 1 s)", "udelay(10 ms) takes at least 10 ms by the TSC");
 }
 
 static void check_memory(void)

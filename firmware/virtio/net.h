@@ -1,0 +1,82 @@
+/* firmware/virtio/net.h: a polled virtio-net driver (virtio v1.3 §5.1
+ * Network Device) on the virtio-pci transport and split virtqueues.
+ *
+ * Hot path (no allocation, no PCI config access):
+ *   net_tx(nd, frame, len)      copy into a pre-allocated slot, post; no kick
+ *   net_tx_kick(nd)             publish + doorbell for everything posted
+ *   net_tx_reap(nd)             take back completed TX slots
+ *   net_rx(nd, buf, cap, &len)  one received frame (header stripped),
+ *                               RX buffers re-posted in batches */
+#ifndef VFPROBE_VIRTIO_NET_H
+#define VFPROBE_VIRTIO_NET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "virtio/spec_net.h"
+#include "virtio/virtq.h"
+#include "virtio/vpci.h"
+
+struct net_opts {
+	bool mrg_rxbuf;            /* ask for VIRTIO_NET_F_MRG_RXBUF */
+	uint32_t rx_buf_len;       /* bytes per RX buffer, header included (0: 2048) */
+	uint16_t rx_size, tx_size; /* wanted ring sizes (0: device maximum, at most 256) */
+};
+
+struct net_stats {
+	uint64_t tx_frames, tx_bytes, rx_frames, rx_bytes, rx_merged, tx_full;
+};
+
+struct net_dev {
+	struct virtio_pci_dev vp;
+	struct virtq rxq, txq;
+	struct net_opts opts;
+	uint8_t mac[6];
+	uint16_t status;
+	uint8_t cfg_gen_retries;
+	bool mrg;
+	uint32_t hdr_len; /* 12 with VERSION_1 */
+	uint32_t rx_buf_len;
+	uint8_t *rx_bufs;   /* rxq.size x rx_buf_len, DMA */
+	size_t rx_bufs_cap; /* bytes allocated for rx_bufs */
+	uint8_t *tx_bufs;   /* txq.size x NET_TX_SLOT, DMA, headers pre-zeroed */
+	uint16_t *tx_free;  /* stack of free TX slots */
+	uint16_t tx_nfree;
+	uint16_t rx_refill; /* RX buffers re-posted since the last kick */
+	/* Merged-buffer reassembly in progress. */
+	uint16_t rx_need; /* buffers still to take for this frame */
+	size_t rx_got;
+	uint8_t *rx_frame; /* ETH_FRAME_LEN + slack, for merged frames */
+	struct net_stats st;
+	bool broken;
+	char err[200];
+};
+
+#define NET_TX_SLOT 2048
+
+/* Probe, negotiate, set up both queues, read MAC/status, DRIVER_OK, post
+ * every RX buffer. 0 or -1 (nd->err, nd->vp.err say why). */
+int net_open(struct net_dev *nd, const struct pci_func *f, const struct net_opts *o);
+/* After a reset, FLR or VF re-enable: the same memory (rings and
+ * buffers), a new init. o != NULL changes the options, within the memory
+ * the first net_open allocated (ring sizes stay). */
+int net_reopen(struct net_dev *nd, const struct pci_func *f, const struct net_opts *o);
+/* Reset the device and leave it stopped (status 0). */
+int net_close(struct net_dev *nd);
+
+/* MAC and status, a consistent snapshot under config_generation
+ * (virtio v1.3 §2.5.1). 0, or -1 when the generation never settled. */
+int net_read_config(struct net_dev *nd, uint8_t mac[6], uint16_t *status);
+
+/* 0, -2 when no TX slot is free (reap or kick first), -1 broken. */
+int net_tx(struct net_dev *nd, const void *frame, size_t len);
+void net_tx_kick(struct net_dev *nd);
+/* Completed TX slots taken back (>= 0), -1 when the device broke a rule. */
+int net_tx_reap(struct net_dev *nd);
+/* 1 with a frame in buf, 0 when none yet, -1 on a device error. */
+int net_rx(struct net_dev *nd, void *buf, size_t cap, size_t *len);
+/* Publish re-posted RX buffers now. */
+void net_rx_kick(struct net_dev *nd);
+
+#endif

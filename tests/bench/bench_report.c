@@ -1,0 +1,62 @@
+/* tests/bench/bench_report.c: BENCH lines and their TAP points. */
+#include "bench_report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boot/timer.h"
+#include "lib/stats.h"
+#include "lib/tap.h"
+
+bool bench_report(const char *name, uint64_t *cycles, size_t n, uint32_t rate_bytes, const char *params)
+{
+	if (n == 0) {
+		bench_fail(name, params, "no samples");
+		return false;
+	}
+	/* Stability: how far apart the medians of the first and second half of
+	 * the samples (in time order) are, in per mille of the median. */
+	unsigned drift = 0;
+	uint64_t *half = n >= 20 ? malloc(n * sizeof(*half)) : NULL;
+	if (half) {
+		memcpy(half, cycles, n * sizeof(*half));
+		struct stats_summary a, b;
+		stats_summarize(half, n / 2, &a);
+		stats_summarize(half + n / 2, n - n / 2, &b);
+		uint64_t d = a.median > b.median ? a.median - b.median : b.median - a.median;
+		uint64_t m = (a.median + b.median) / 2;
+		drift = m ? (unsigned)(d * 1000 / m) : 0;
+		free(half);
+	}
+	struct stats_summary s;
+	stats_summarize(cycles, n, &s);
+	const char *p = params ? params : "";
+	printf("BENCH name=%s unit=ns n=%zu median=%llu p90=%llu p99=%llu max=%llu min=%llu mean=%llu "
+	       "median_cycles=%llu p90_cycles=%llu p99_cycles=%llu max_cycles=%llu",
+	       name, s.n, (unsigned long long)tsc_to_ns(s.median), (unsigned long long)tsc_to_ns(s.p90),
+	       (unsigned long long)tsc_to_ns(s.p99), (unsigned long long)tsc_to_ns(s.max),
+	       (unsigned long long)tsc_to_ns(s.min), (unsigned long long)tsc_to_ns(s.mean),
+	       (unsigned long long)s.median, (unsigned long long)s.p90, (unsigned long long)s.p99,
+	       (unsigned long long)s.max);
+	if (rate_bytes) {
+		/* From the median time per frame: frames/s and Mbit/s of frame bytes. */
+		uint64_t ns = tsc_to_ns(s.median);
+		uint64_t pps = ns ? 1000000000ull / ns : 0;
+		uint64_t kbps = pps * rate_bytes * 8 / 1000;
+		printf(" pps=%llu mbps=%llu.%03llu", (unsigned long long)pps,
+		       (unsigned long long)(kbps / 1000), (unsigned long long)(kbps % 1000));
+	}
+	if (n >= 20)
+		printf(" half_drift_pm=%u", drift);
+	printf("%s%s\n", *p ? " " : "", p);
+	tap_check_true(true, "bench: a figure is reported, never judged on speed", "measured %s%s%s", name,
+	               *p ? " " : "", p);
+	return true;
+}
+
+void bench_fail(const char *name, const char *params, const char *why)
+{
+	tap_check(false, "bench: the measurement could be made", why, "samples", "measured %s%s%s", name,
+	          params && *params ? " " : "", params ? params : "");
+}

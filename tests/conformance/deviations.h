@@ -1,0 +1,55 @@
+/* tests/conformance/deviations.h: known deviations of QEMU from a spec.
+ *
+ * A check that QEMU fails stays a failing check: we do not bend the rule.
+ * When the failure is a documented deviation for the model under test, the
+ * check is reported as TAP TODO instead, so the run stays green and the
+ * deviation stays visible (and an "ok ... # TODO" says it has been fixed).
+ *
+ * Each area keeps its own table in its own file and registers it once at
+ * the start of its suite:
+ *
+ *   static const struct deviation virtio_deviations[] = {
+ *       { .id = "virtio-foo", .rule = "virtio v1.3 §4.1.4.3 ...",
+ *         .evidence = "what the guest read", .source = "hw/virtio/virtio-pci.c:123",
+ *         .models = "virtio-net" },
+ *   };
+ *   deviations_register(virtio_deviations, DEVIATION_COUNT(virtio_deviations));
+ *   ...
+ *   deviation_expect("virtio-foo", cfg->model);  // before the failing check
+ *   tap_check_eq(...);
+ *
+ * Plain run-time registration, no linker section (the lead may move it to
+ * one later the way VFPROBE_SUITE works). */
+#ifndef VFPROBE_TESTS_DEVIATIONS_H
+#define VFPROBE_TESTS_DEVIATIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct deviation {
+	const char *id;       /* short stable name, used by the checks */
+	const char *rule;     /* the rule QEMU breaks, with its section */
+	const char *evidence; /* what the guest observes */
+	const char *source;   /* QEMU 10.2.2 file:line (under /work/qemu-ref) */
+	const char *models;   /* comma-separated models it applies to, or "*" */
+};
+
+#define DEVIATION_COUNT(t) (sizeof(t) / sizeof((t)[0]))
+
+/* Idempotent: registering the same table twice is harmless. false when the
+ * registry is full. */
+bool deviations_register(const struct deviation *table, size_t n);
+const struct deviation *deviation_find(const char *id);
+bool deviation_applies(const struct deviation *d, const char *model);
+/* When deviation `id` is known for `model`, mark the next check as TAP
+ * TODO (citing the source) and return true. An unknown id is a diagnostic
+ * (a typo must not hide a failure): the check then runs as normal. */
+bool deviation_expect(const char *id, const char *model);
+/* One diagnostic line per registered deviation that applies to `model`. */
+void deviations_list(const char *model);
+
+/* The SR-IOV suite's table (deviations.c), registered by the suite. */
+extern const struct deviation sriov_deviations[];
+extern const size_t sriov_deviation_count;
+
+#endif

@@ -1,0 +1,34 @@
+/* tests/conformance/virtio_deviations.c: QEMU 10.2.2's known deviations
+ * seen by the virtio and net suites, for the shared table (deviations.h). */
+#include "deviations.h"
+#include "virtio_env.h"
+
+static const struct deviation virtio_deviations[] = {
+    {
+        .id = "virtio-features-ok-unoffered",
+        .rule = "virtio v1.3 §2.2.2 Device Requirements: Feature Bits: accept a valid subset of the offered "
+                "features, otherwise fail to set FEATURES_OK",
+        .evidence =
+            "device_status keeps FEATURES_OK after the driver wrote a feature bit the device did not offer",
+        .source =
+            "hw/virtio/virtio.c:3129-3130 (virtio_set_features_nocheck masks the unoffered bits and "
+            "returns -1) and hw/virtio/virtio-pci.c:1663 (the driver_feature write ignores that result)",
+        .models = "virtio-net",
+    },
+    {
+        .id = "net-queue-reorder-on-rx-overrun",
+        .rule = "IEEE 802.1Q-2018 §8.6.6 Queuing frames: the order of frames from one source to one "
+                "destination is preserved",
+        .evidence = "when a receiver's RX ring runs dry, later frames of a sender arrive before earlier ones "
+                    "(timing-dependent)",
+        .source = "net/queue.c:205-216 (qemu_net_queue_send delivers the new frame, line 210, before "
+                  "flushing the older queued ones, line 216; the RX kick that would flush them earlier is "
+                  "suppressed by NO_NOTIFY, hw/net/virtio-net.c:1673)",
+        .models = "virtio-net",
+    },
+};
+
+void virtio_deviations_register(void)
+{
+	deviations_register(virtio_deviations, DEVIATION_COUNT(virtio_deviations));
+}

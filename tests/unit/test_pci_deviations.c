@@ -1,0 +1,56 @@
+/* tests/unit/test_pci_deviations.c: the known-deviation registry of
+ * tests/conformance/deviations.c (model matching, TODO marking, unknown
+ * ids). The file is pure C over tap.c, so it is compiled in directly. */
+#include <string.h>
+
+#include "conformance/deviations.c"
+#include "unit.h"
+
+static const struct deviation extra[] = {
+    {.id = "x-all", .rule = "r", .evidence = "e", .source = "s:1", .models = "*"},
+    {.id = "x-igb", .rule = "r", .evidence = "e", .source = "s:2", .models = "virtio-net,igb"},
+};
+
+int main(void)
+{
+	tap_begin();
+	tap_check_true(deviations_register(sriov_deviations, sriov_deviation_count), "registry",
+	               "register sriov table");
+	tap_check_true(deviations_register(extra, DEVIATION_COUNT(extra)), "registry",
+	               "register a second table");
+	tap_check_true(deviations_register(extra, DEVIATION_COUNT(extra)), "registry",
+	               "registering twice is harmless");
+	const struct deviation *d = deviation_find("x-igb");
+	tap_check_true(d && strcmp(d->source, "s:2") == 0, "registry", "find by id across tables");
+	tap_check_true(deviation_find("sriov-vf-interrupt-pin") != NULL, "registry",
+	               "find in the sriov table");
+	tap_check_true(deviation_find("nope") == NULL, "registry", "unknown id: NULL");
+	tap_check_true(deviation_applies(d, "igb") && deviation_applies(d, "virtio-net"), "registry",
+	               "applies to each listed model");
+	tap_check_true(!deviation_applies(d, "nvme") && !deviation_applies(d, "igbx") &&
+	                   !deviation_applies(d, "ig"),
+	               "registry", "no prefix or substring matches");
+	tap_check_true(!deviation_applies(d, NULL), "registry",
+	               "unknown model: listed deviations do not apply");
+	tap_check_true(deviation_applies(deviation_find("x-all"), NULL), "registry",
+	               "'*' applies to every model");
+	for (size_t i = 0; i < sriov_deviation_count; i++) {
+		const struct deviation *s = &sriov_deviations[i];
+		tap_check_true(s->id && s->rule && s->evidence && s->source && s->models &&
+		                   strchr(s->source, ':'),
+		               "registry", "sriov deviation %s is fully documented (file:line)", s->id);
+	}
+	/* deviation_expect marks exactly the next check: an expected failure
+	 * counts as TODO, not as a failure. */
+	struct tap_counts before = tap_get_counts();
+	bool nvme_marked = deviation_expect("x-igb", "nvme");
+	tap_check_true(!nvme_marked, "registry", "not for nvme: not marked");
+	bool igb_marked = deviation_expect("x-igb", "igb");
+	tap_check_true(false, "registry", "a known deviation fails as TODO");
+	struct tap_counts after = tap_get_counts();
+	tap_check_true(igb_marked, "registry", "for igb: marked");
+	tap_check_eq(after.failed, before.failed, "registry", "the TODO failure is not counted as failed");
+	tap_check_eq(after.todo, before.todo + 1, "registry", "and is counted as todo");
+	tap_check_true(!deviation_expect("no-such-id", "igb"), "registry", "unknown id: not marked");
+	return unit_done();
+}
