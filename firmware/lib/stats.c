@@ -40,3 +40,20 @@ void stats_summarize(uint64_t *v, size_t n, struct stats_summary *s)
 	s->p99 = stats_percentile_sorted(v, n, 99);
 	s->mean = (uint64_t)(sum / n);
 }
+
+long stats_half_drift_pm(const uint64_t *v, size_t n)
+{
+	if (n < 20)
+		return -1;
+	uint64_t *copy = malloc(n * sizeof(*copy));
+	if (!copy)
+		return -1;
+	memcpy(copy, v, n * sizeof(*copy));
+	struct stats_summary a, b;
+	stats_summarize(copy, n / 2, &a);
+	stats_summarize(copy + n / 2, n - n / 2, &b);
+	free(copy);
+	uint64_t d = a.median > b.median ? a.median - b.median : b.median - a.median;
+	uint64_t m = (a.median + b.median) / 2;
+	return m ? (long)(d * 1000 / m) : 0;
+}

@@ -15,20 +15,7 @@ bool bench_report(const char *name, uint64_t *cycles, size_t n, uint32_t rate_by
 		bench_fail(name, params, "no samples");
 		return false;
 	}
-	/* Stability: how far apart the medians of the first and second half of
-	 * the samples (in time order) are, in per mille of the median. */
-	unsigned drift = 0;
-	uint64_t *half = n >= 20 ? malloc(n * sizeof(*half)) : NULL;
-	if (half) {
-		memcpy(half, cycles, n * sizeof(*half));
-		struct stats_summary a, b;
-		stats_summarize(half, n / 2, &a);
-		stats_summarize(half + n / 2, n - n / 2, &b);
-		uint64_t d = a.median > b.median ? a.median - b.median : b.median - a.median;
-		uint64_t m = (a.median + b.median) / 2;
-		drift = m ? (unsigned)(d * 1000 / m) : 0;
-		free(half);
-	}
+	long drift = stats_half_drift_pm(cycles, n);
 	struct stats_summary s;
 	stats_summarize(cycles, n, &s);
 	const char *p = params ? params : "";
@@ -47,8 +34,8 @@ bool bench_report(const char *name, uint64_t *cycles, size_t n, uint32_t rate_by
 		printf(" pps=%llu mbps=%llu.%03llu", (unsigned long long)pps,
 		       (unsigned long long)(kbps / 1000), (unsigned long long)(kbps % 1000));
 	}
-	if (n >= 20)
-		printf(" half_drift_pm=%u", drift);
+	if (drift >= 0)
+		printf(" half_drift_pm=%ld", drift);
 	printf("%s%s\n", *p ? " " : "", p);
 	tap_check_true(true, "bench: a figure is reported, never judged on speed", "measured %s%s%s", name,
 	               *p ? " " : "", p);

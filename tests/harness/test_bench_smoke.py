@@ -13,20 +13,10 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "build", "bench")
-n = failed = 0
+from taplite import Tap  # noqa: E402
 
-
-def check(ok, name, got=None, want=None):
-    global n, failed
-    n += 1
-    failed += not ok
-    print(f"{'ok' if ok else 'not ok'} {n} - bench smoke: {name}")
-    if not ok:
-        print(f"  ---\n  got: \"{got}\"\n  want: \"{want}\"\n  ...")
-    sys.stdout.flush()
-
-
-print("TAP version 13")
+tap = Tap("bench smoke")
+check = tap.check
 r = subprocess.run([os.path.join(ROOT, "scripts", "bench"), "--short"], stdout=subprocess.PIPE,
                    stderr=subprocess.STDOUT, text=True)
 check(r.returncode == 0, "scripts/bench --short exits 0", (r.returncode, r.stdout[-1500:]), 0)
@@ -54,6 +44,4 @@ for series in ("vf_enable", "rate_vf-vf"):
     check(os.path.exists(csv) and os.path.getsize(csv) > 0, f"{series}.csv written", csv, "non-empty")
     with open(png, "rb") if os.path.exists(png) else open(os.devnull, "rb") as f:
         check(f.read(8) == b"\x89PNG\r\n\x1a\n", f"{series}.png is a PNG plot", png, "PNG signature")
-print(f"1..{n}")
-print(f"# {n - failed} passed, {failed} failed, 0 skipped")
-sys.exit(1 if failed else 0)
+tap.done()

@@ -14,19 +14,10 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import vfprobe_core  # noqa: E402
+from taplite import Tap  # noqa: E402
 
-n = 0
-failed = 0
-
-
-def check(ok, name, got=None, want=None):
-    global n, failed
-    n += 1
-    failed += not ok
-    print(f"{'ok' if ok else 'not ok'} {n} - harness: {name}")
-    if not ok:
-        print(f"  ---\n  got: \"{got}\"\n  want: \"{want}\"\n  ...")
-    sys.stdout.flush()
+tap = Tap("harness")
+check = tap.check
 
 
 def boot(suite, *extra):
@@ -120,10 +111,7 @@ def by_hand():
           (r.returncode, r.stderr.decode()[-200:]), "1 with TAP")
 
 
-print("TAP version 13")
 selftests()
 bad_input()
 by_hand()
-print(f"1..{n}")
-print(f"# {n - failed} passed, {failed} failed, 0 skipped")
-sys.exit(1 if failed else 0)
+tap.done()

@@ -26,23 +26,15 @@ import threading
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import vfprobe_core  # noqa: E402
+from taplite import Tap  # noqa: E402
 
 ETHERTYPE = 0x88B5
 MAGIC = b"VFPB"
-n = 0
-failed = 0
+tap = None
 
 
 def check(ok, name, got=None, want=None, rule="host-side wire check", todo=None):
-    """todo: a known QEMU deviation; its failure is shown as TAP TODO and
-    does not fail the run (as tap_todo_next() in the guest)."""
-    global n, failed
-    n += 1
-    failed += not ok and not todo
-    print(f"{'ok' if ok else 'not ok'} {n} - wire: {name}" + (f" # TODO {todo}" if todo else ""))
-    if not ok:
-        print(f"  ---\n  rule: \"{rule}\"\n  got: \"{got}\"\n  want: \"{want}\"\n  ...")
-    sys.stdout.flush()
+    return tap.check(ok, name, got, want, rule=rule, todo=todo)
 
 
 def fletcher32(data):
@@ -182,7 +174,6 @@ def main():
 
 
 if __name__ == "__main__":
+    tap = Tap("wire")
     main()
-    print(f"1..{n}")
-    print(f"# {n - failed} passed, {failed} failed, 0 skipped")
-    sys.exit(1 if failed else 0)
+    tap.done()

@@ -68,6 +68,15 @@ static void test_stats(void)
 	uint64_t big[3] = {UINT64_MAX, UINT64_MAX, UINT64_MAX};
 	stats_summarize(big, 3, &s);
 	tap_check_eq(s.mean, UINT64_MAX, "the mean does not overflow", "mean of UINT64_MAX");
+	uint64_t series[40];
+	for (int i = 0; i < 40; i++)
+		series[i] = i < 20 ? 100 : 110; /* second half 10% slower */
+	tap_check_eq((uint64_t)stats_half_drift_pm(series, 40), 95,
+	             "half drift: |100 - 110| / 105 = 95 per mille",
+	             "half drift of a series that slows down");
+	tap_check_eq(series[0], 100, "half drift leaves the samples in time order", "samples untouched");
+	tap_check_eq((uint64_t)stats_half_drift_pm(series, 19), (uint64_t)-1,
+	             "fewer than 20 samples: no drift", "half drift needs 20 samples");
 }
 
 /* Runs before the real tap_begin(): the reporter under test has global state. */

@@ -104,21 +104,7 @@ static void report(const char *name, uint64_t *ns, size_t n, uint32_t rate_bytes
 		tap(false, "measured %s %s (no samples)", name, params);
 		return;
 	}
-	/* Medians of the first and second half (time order) apart, per mille. */
-	long drift = -1;
-	if (n >= 20) {
-		uint64_t *half = malloc(n * sizeof(*half));
-		if (half) {
-			memcpy(half, ns, n * sizeof(*half));
-			struct stats_summary a, b;
-			stats_summarize(half, n / 2, &a);
-			stats_summarize(half + n / 2, n - n / 2, &b);
-			uint64_t d = a.median > b.median ? a.median - b.median : b.median - a.median;
-			uint64_t m = (a.median + b.median) / 2;
-			drift = m ? (long)(d * 1000 / m) : 0;
-			free(half);
-		}
-	}
+	long drift = stats_half_drift_pm(ns, n);
 	struct stats_summary s;
 	stats_summarize(ns, n, &s);
 	printf("BENCH name=%s impl=linux unit=ns n=%zu median=%llu p90=%llu p99=%llu max=%llu min=%llu "
