@@ -393,6 +393,28 @@ static int burst(struct bench_ctx *b, struct net_dev **tx, size_t ntx, struct ne
 	return (int)got;
 }
 
+/* Times n bursts (after 2 warm-up bursts) of `batch` frames from each of
+ * the ntx senders to rx: each complete burst gives one sample, its time per
+ * frame. Returns the sample count, or -1 when a device reported an error. */
+static long time_bursts(struct bench_ctx *b, struct net_dev **tx, size_t ntx, struct net_dev *rx,
+                        uint32_t size, uint32_t batch, unsigned n, uint64_t *s, size_t *lost)
+{
+	uint32_t seq = 0, frames = batch * (uint32_t)ntx;
+	size_t got = 0;
+	*lost = 0;
+	for (unsigned i = 0; i < n + 2; i++) {
+		uint64_t t0 = rdtsc();
+		int r = burst(b, tx, ntx, rx, size, batch, &seq);
+		uint64_t t1 = rdtsc();
+		if (r < 0)
+			return -1;
+		*lost += frames - (uint32_t)r;
+		if ((uint32_t)r == frames && i >= 2)
+			s[got++] = (t1 - t0) / frames;
+	}
+	return (long)got;
+}
+
 static void bench_rate(struct bench_ctx *b, struct net_dev *a, struct net_dev *z, const char *path)
 {
 	uint32_t ring = a->txq.size;
@@ -409,29 +431,17 @@ static void bench_rate(struct bench_ctx *b, struct net_dev *a, struct net_dev *z
 			b->run++;
 			drain(b, z);
 			uint64_t *s = samples(b, n);
-			size_t got = 0, lost = 0;
-			uint32_t seq = 0;
-			const char *why = NULL;
-			for (unsigned i = 0; i < n + 2; i++) {
-				uint64_t t0 = rdtsc();
-				int r = burst(b, &a, 1, z, size, batch, &seq);
-				uint64_t t1 = rdtsc();
-				if (r < 0) {
-					why = "a device reported an error";
-					break;
-				}
-				lost += batch - (uint32_t)r;
-				if ((uint32_t)r == batch && i >= 2)
-					s[got++] = (t1 - t0) / batch;
-			}
-			if (why || got < n / 2) {
+			size_t lost;
+			long got = time_bursts(b, &a, 1, z, size, batch, n, s, &lost);
+			if (got < (long)(n / 2)) {
 				bench_fail("rate", params,
-				           why ? why : "more than half of the bursts lost frames");
+				           got < 0 ? "a device reported an error"
+				                   : "more than half of the bursts lost frames");
 				continue;
 			}
 			snprintf(params, sizeof(params), "path=%s size=%u batch=%u ring=%u lost=%zu", path,
 			         size, batch, ring, lost);
-			bench_report("rate", s, got, size, params);
+			bench_report("rate", s, (size_t)got, size, params);
 		}
 }
 
@@ -450,28 +460,16 @@ static void bench_aggregate(struct bench_ctx *b)
 		b->run++;
 		drain(b, b->net[0]);
 		uint64_t *s = samples(b, n);
-		size_t got = 0, lost = 0;
-		uint32_t seq = 0;
-		const char *why = NULL;
-		for (unsigned i = 0; i < n + 2; i++) {
-			uint64_t t0 = rdtsc();
-			int r = burst(b, tx, k, b->net[0], size, batch, &seq);
-			uint64_t t1 = rdtsc();
-			if (r < 0) {
-				why = "a device reported an error";
-				break;
-			}
-			lost += batch * k - (uint32_t)r;
-			if ((uint32_t)r == batch * k && i >= 2)
-				s[got++] = (t1 - t0) / (batch * k);
-		}
-		if (why || got < n / 2)
+		size_t lost;
+		long got = time_bursts(b, tx, k, b->net[0], size, batch, n, s, &lost);
+		if (got < (long)(n / 2))
 			bench_fail("agg_rate", params,
-			           why ? why : "more than half of the rounds lost frames");
+			           got < 0 ? "a device reported an error"
+			                   : "more than half of the rounds lost frames");
 		else {
 			snprintf(params, sizeof(params), "senders=%zu size=%u batch=%u lost=%zu", k, size,
 			         batch, lost);
-			bench_report("agg_rate", s, got, size, params);
+			bench_report("agg_rate", s, (size_t)got, size, params);
 		}
 		if (k == nvf)
 			break;

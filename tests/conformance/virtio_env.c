@@ -288,41 +288,6 @@ static void vt_check(struct vt *t, size_t r, const uint8_t *b, size_t len)
 	}
 }
 
-uint64_t vt_drain(struct vt *t, uint64_t quiet_us, uint64_t timeout_us)
-{
-	struct venv *e = t->e;
-	uint64_t got = 0;
-	struct deadline end = deadline_in_us(timeout_us), quiet = deadline_in_us(quiet_us);
-	for (bool first = true; first || (!deadline_passed(end) && !deadline_passed(quiet)); first = false) {
-		bool any = false;
-		for (size_t r = 0; r < e->n; r++) {
-			struct venv_fn *fn = &e->fn[r];
-			if (!fn->up)
-				continue;
-			if (net_tx_reap(fn->nd) < 0) {
-				dev_error(t, fn);
-				continue;
-			}
-			for (int k = 0; k < 64; k++) {
-				size_t len;
-				int rc = net_rx(fn->nd, t->buf, ETH_FRAME_LEN + 64, &len);
-				if (rc < 0) {
-					dev_error(t, fn);
-					break;
-				}
-				if (rc == 0)
-					break;
-				vt_check(t, r, t->buf, len);
-				got++;
-				any = true;
-			}
-		}
-		if (any)
-			quiet = deadline_in_us(quiet_us);
-	}
-	return got;
-}
-
 uint64_t vt_drain_some(struct vt *t, unsigned max_per_fn)
 {
 	struct venv *e = t->e;
@@ -345,6 +310,19 @@ uint64_t vt_drain_some(struct vt *t, unsigned max_per_fn)
 			vt_check(t, r, t->buf, len);
 			got++;
 		}
+	}
+	return got;
+}
+
+uint64_t vt_drain(struct vt *t, uint64_t quiet_us, uint64_t timeout_us)
+{
+	uint64_t got = 0;
+	struct deadline end = deadline_in_us(timeout_us), quiet = deadline_in_us(quiet_us);
+	for (bool first = true; first || (!deadline_passed(end) && !deadline_passed(quiet)); first = false) {
+		uint64_t n = vt_drain_some(t, 64);
+		if (n)
+			quiet = deadline_in_us(quiet_us);
+		got += n;
 	}
 	return got;
 }
