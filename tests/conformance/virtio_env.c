@@ -264,6 +264,7 @@ static void vt_check(struct vt *t, size_t r, const uint8_t *b, size_t len)
 	t->rx_from[r * e->n + s]++;
 	if (csum(b + OFF_DATA, len - OFF_DATA) != get32(b + OFF_CSUM))
 		st->bad_csum++;
+	uint32_t *ex = &t->expect[r * e->n + s];
 	size_t want_len = vt_build(t->ref, get16(b + OFF_LEN), (unsigned)s, seq, e->fn[s].nd->mac);
 	if (want_len != len || memcmp(t->ref, b, len) != 0) {
 		st->corrupt++;
@@ -272,9 +273,15 @@ static void vt_check(struct vt *t, size_t r, const uint8_t *b, size_t len)
 			i++;
 		rx_err(st, "from %s seq %u: %zu bytes, want %zu; first difference at byte %zu", e->fn[s].name,
 		       seq, len, want_len, i);
+		/* A damaged frame still arrived: when its seq is one that was sent
+		 * and is due, move past it, so that waiting for the frames still
+		 * due ends instead of running every wait to its deadline. */
+		if ((int32_t)(seq - *ex) >= 0 && (int32_t)(t->tx_seq[s] - seq) > 0) {
+			st->lost += seq - *ex;
+			*ex = seq + 1;
+		}
 		return;
 	}
-	uint32_t *ex = &t->expect[r * e->n + s];
 	if (seq == *ex) {
 		st->ok++;
 		(*ex)++;
