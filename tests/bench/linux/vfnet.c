@@ -476,6 +476,31 @@ static int burst(struct iface **tx, int ntx, const struct iface *rx, uint32_t si
 	return (int)got;
 }
 
+/* Times n bursts (after 2 warm-up bursts) of `batch` frames from each of
+ * the ntx senders to rx; a burst that lost frames is not a sample, and rx is
+ * drained after it. Returns the sample count, or -1 when send/recv failed. */
+static long time_bursts(struct iface **tx, int ntx, const struct iface *rx, uint32_t size, unsigned batch,
+                        unsigned n, uint64_t *s, size_t *lost)
+{
+	uint32_t seq = 0;
+	unsigned frames = batch * (unsigned)ntx;
+	size_t got = 0;
+	*lost = 0;
+	for (unsigned i = 0; i < n + 2; i++) {
+		uint64_t t0 = now_ns();
+		int r = burst(tx, ntx, rx, size, batch, &seq);
+		uint64_t t1 = now_ns();
+		if (r < 0)
+			return -1;
+		*lost += frames - (unsigned)r;
+		if ((unsigned)r == frames && i >= 2)
+			s[got++] = (t1 - t0) / frames;
+		else if ((unsigned)r != frames)
+			drain(rx);
+	}
+	return (long)got;
+}
+
 static void bench_rate(struct iface *a, const struct iface *z, const char *path, unsigned ring)
 {
 	const unsigned batches[] = {1, 8, 32, ring};
@@ -490,30 +515,16 @@ static void bench_rate(struct iface *a, const struct iface *z, const char *path,
 			run_id++;
 			drain(z);
 			uint64_t *s = samples(n);
-			size_t got = 0, lost = 0;
-			uint32_t seq = 0;
-			const char *why = NULL;
-			for (unsigned i = 0; i < n + 2; i++) {
-				uint64_t t0 = now_ns();
-				int r = burst(&a, 1, z, size, batch, &seq);
-				uint64_t t1 = now_ns();
-				if (r < 0) {
-					why = "send or recv failed";
-					break;
-				}
-				lost += batch - (unsigned)r;
-				if ((unsigned)r == batch && i >= 2)
-					s[got++] = (t1 - t0) / batch;
-				else if ((unsigned)r != batch)
-					drain(z);
-			}
+			size_t lost;
+			long got = time_bursts(&a, 1, z, size, batch, n, s, &lost);
 			snprintf(params, sizeof(params), "path=%s size=%u batch=%u ring=%u lost=%zu", path,
 			         size, batch, ring, lost);
-			if (why || got < n / 2)
+			if (got < (long)(n / 2))
 				tap(false, "measured rate %s (%s)", params,
-				    why ? why : "more than half the bursts lost frames");
+				    got < 0 ? "send or recv failed"
+				            : "more than half the bursts lost frames");
 			else
-				report("rate", s, got, size, params);
+				report("rate", s, (size_t)got, size, params);
 		}
 }
 
@@ -527,30 +538,15 @@ static void bench_aggregate(struct iface *pf, struct iface **vfs, int nvf)
 		run_id++;
 		drain(pf);
 		uint64_t *s = samples(n);
-		size_t got = 0, lost = 0;
-		uint32_t seq = 0;
-		const char *why = NULL;
-		for (unsigned i = 0; i < n + 2; i++) {
-			uint64_t t0 = now_ns();
-			int r = burst(vfs, k, pf, size, batch, &seq);
-			uint64_t t1 = now_ns();
-			if (r < 0) {
-				why = "send or recv failed";
-				break;
-			}
-			lost += batch * (unsigned)k - (unsigned)r;
-			if ((unsigned)r == batch * (unsigned)k && i >= 2)
-				s[got++] = (t1 - t0) / (batch * (unsigned)k);
-			else if ((unsigned)r != batch * (unsigned)k)
-				drain(pf);
-		}
+		size_t lost;
+		long got = time_bursts(vfs, k, pf, size, batch, n, s, &lost);
 		snprintf(params, sizeof(params), "senders=%d size=%u batch=%u lost=%zu", k, size, batch,
 		         lost);
-		if (why || got < n / 2)
+		if (got < (long)(n / 2))
 			tap(false, "measured agg_rate %s (%s)", params,
-			    why ? why : "more than half the rounds lost frames");
+			    got < 0 ? "send or recv failed" : "more than half the rounds lost frames");
 		else
-			report("agg_rate", s, got, size, params);
+			report("agg_rate", s, (size_t)got, size, params);
 		if (k == nvf)
 			break;
 	}
