@@ -3,7 +3,6 @@
 
 #include <string.h>
 
-static const struct acpi_rsdp *rsdp_found;
 static const struct acpi_sdt_header *root; /* XSDT, or RSDT when revision 0 */
 static size_t root_entry_size;
 
@@ -46,7 +45,6 @@ static bool sdt_valid(const struct acpi_sdt_header *h, const char sig[4])
 enum acpi_status acpi_init(const void *p)
 {
 	const struct acpi_rsdp *r = p;
-	rsdp_found = NULL;
 	root = NULL;
 	if (!r)
 		return ACPI_NO_RSDP;
@@ -62,13 +60,7 @@ enum acpi_status acpi_init(const void *p)
 		return ACPI_BAD_XSDT;
 	root = t;
 	root_entry_size = x ? 8 : 4;
-	rsdp_found = r;
 	return ACPI_OK;
-}
-
-const struct acpi_rsdp *acpi_rsdp(void)
-{
-	return rsdp_found;
 }
 
 const struct acpi_sdt_header *acpi_find(const char sig[4], enum acpi_status *status)

@@ -71,6 +71,5 @@ enum acpi_status acpi_init(const void *rsdp);
 /* The first table with this signature whose checksum is right; *status
  * says why there is none. */
 const struct acpi_sdt_header *acpi_find(const char sig[4], enum acpi_status *status);
-const struct acpi_rsdp *acpi_rsdp(void);
 
 #endif

@@ -39,8 +39,3 @@ void *dma_alloc(size_t size, size_t align)
 	memset((void *)start, 0, size);
 	return (void *)start;
 }
-
-size_t dma_pool_free_bytes(void)
-{
-	return dma.size - dma.used;
-}

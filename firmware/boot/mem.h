@@ -22,7 +22,6 @@ void dma_pool_init(void *base, size_t size);
 /* Zeroed, aligned (a power of two, at least 64) DMA memory, or NULL when
  * the pool is exhausted. Never freed: a test run is short. */
 void *dma_alloc(size_t size, size_t align);
-size_t dma_pool_free_bytes(void);
 
 static inline uint64_t dma_addr(const void *p)
 {

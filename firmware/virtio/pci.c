@@ -151,16 +151,6 @@ void vpci_write_driver_features(struct virtio_pci_dev *vp, uint64_t f)
 	}
 }
 
-uint64_t vpci_read_driver_features(struct virtio_pci_dev *vp)
-{
-	uint64_t f = 0;
-	for (uint32_t w = 0; w < 2; w++) {
-		vpci_common_write(vp, driver_feature_select, w);
-		f |= (uint64_t)(uint32_t)vpci_common_read(vp, driver_feature) << (32 * w);
-	}
-	return f;
-}
-
 int vpci_init_features(struct virtio_pci_dev *vp, uint64_t wanted)
 {
 	if (vpci_reset(vp, 100000) != 0)

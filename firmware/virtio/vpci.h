@@ -51,7 +51,6 @@ void vpci_add_status(struct virtio_pci_dev *vp, uint8_t bits);
 int vpci_reset(struct virtio_pci_dev *vp, uint64_t timeout_us);
 uint64_t vpci_device_features(struct virtio_pci_dev *vp);
 void vpci_write_driver_features(struct virtio_pci_dev *vp, uint64_t f);
-uint64_t vpci_read_driver_features(struct virtio_pci_dev *vp);
 static inline bool virtio_has(const struct virtio_pci_dev *vp, unsigned bit)
 {
 	return bit < 64 && (vp->negotiated & (1ULL << bit));
