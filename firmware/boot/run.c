@@ -7,7 +7,7 @@
 #include "boot/platform.h"
 #include "boot/timer.h"
 #include "lib/tap.h"
-#include "suite.h"
+#include "lib/suite.h"
 
 extern const struct suite __vfprobe_suites_start[], __vfprobe_suites_end[];
 

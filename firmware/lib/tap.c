@@ -6,8 +6,12 @@
 
 static FILE *out;
 static struct tap_counts counts;
-static char context[96];
 static const char *todo_reason;
+
+/* The prefix stack: the joined text, and where each level starts in it. */
+static char prefix[160];
+static size_t prefix_end[TAP_PREFIX_DEPTH + 1];
+static unsigned depth, overflow;
 
 void tap_set_stream(FILE *f)
 {
@@ -22,25 +26,69 @@ static FILE *stream(void)
 void tap_begin(void)
 {
 	memset(&counts, 0, sizeof(counts));
-	context[0] = 0;
+	tap_prefix_restore(0);
 	todo_reason = NULL;
 	fprintf(stream(), "TAP version 13\n");
 }
 
+static void prefix_vpush(const char *fmt, va_list ap)
+{
+	if (depth >= TAP_PREFIX_DEPTH) {
+		overflow++;
+		return;
+	}
+	size_t at = prefix_end[depth];
+	int n = 0;
+	if (at && at < sizeof(prefix))
+		n = snprintf(prefix + at, sizeof(prefix) - at, ": ");
+	if (at + (size_t)n < sizeof(prefix))
+		vsnprintf(prefix + at + n, sizeof(prefix) - at - (size_t)n, fmt, ap);
+	prefix_end[++depth] = strlen(prefix);
+}
+
+void tap_prefix_push(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	prefix_vpush(fmt, ap);
+	va_end(ap);
+}
+
+void tap_prefix_pop(void)
+{
+	if (overflow) {
+		overflow--;
+		return;
+	}
+	if (depth)
+		prefix[prefix_end[--depth]] = 0;
+}
+
+void tap_prefix_restore(unsigned d)
+{
+	while (tap_prefix_depth() > d)
+		tap_prefix_pop();
+}
+
+unsigned tap_prefix_depth(void)
+{
+	return depth + overflow;
+}
+
+const char *tap_prefix(void)
+{
+	return prefix[0] ? prefix : "(no test)";
+}
+
 void tap_context(const char *fmt, ...)
 {
-	context[0] = 0;
+	tap_prefix_restore(0);
 	if (!fmt)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(context, sizeof(context), fmt, ap);
+	prefix_vpush(fmt, ap);
 	va_end(ap);
-}
-
-const char *tap_context_name(void)
-{
-	return context[0] ? context : "(no test)";
 }
 
 /* YAML scalars are quoted; embedded quotes become single quotes. */
@@ -52,10 +100,11 @@ static void yaml_scalar(FILE *f, const char *key, const char *value)
 	fprintf(f, "\"\n");
 }
 
-static void point(bool ok, const char *rule, const char *got, const char *want, const char *fmt, va_list ap)
+static void point(const char *known, bool ok, const char *rule, const char *got, const char *want,
+                  const char *fmt, va_list ap)
 {
 	FILE *f = stream();
-	const char *todo = todo_reason;
+	const char *todo = known ? known : todo_reason;
 	todo_reason = NULL;
 	counts.total++;
 	if (ok || todo)
@@ -65,8 +114,8 @@ static void point(bool ok, const char *rule, const char *got, const char *want, 
 	if (!ok && todo)
 		counts.todo++;
 	fprintf(f, "%s %u - ", ok ? "ok" : "not ok", counts.total);
-	if (context[0])
-		fprintf(f, "%s: ", context);
+	if (prefix[0])
+		fprintf(f, "%s: ", prefix);
 	vfprintf(f, fmt, ap);
 	if (todo)
 		fprintf(f, " # TODO %s", todo);
@@ -86,28 +135,55 @@ bool tap_check(bool ok, const char *rule, const char *got, const char *want, con
 {
 	va_list ap;
 	va_start(ap, fmt);
-	point(ok, rule, got, want, fmt, ap);
+	point(NULL, ok, rule, got, want, fmt, ap);
 	va_end(ap);
 	return ok;
 }
 
-bool tap_check_eq(uint64_t got, uint64_t want, const char *rule, const char *fmt, ...)
+bool tap_check_kfail(const char *known, bool ok, const char *rule, const char *got, const char *want,
+                     const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	point(known, ok, rule, got, want, fmt, ap);
+	va_end(ap);
+	return ok;
+}
+
+static bool check_eq(const char *known, uint64_t got, uint64_t want, const char *rule, const char *fmt,
+                     va_list ap)
 {
 	char g[24], w[24];
 	snprintf(g, sizeof(g), "0x%llx", (unsigned long long)got);
 	snprintf(w, sizeof(w), "0x%llx", (unsigned long long)want);
+	point(known, got == want, rule, g, w, fmt, ap);
+	return got == want;
+}
+
+bool tap_check_eq(uint64_t got, uint64_t want, const char *rule, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	point(got == want, rule, g, w, fmt, ap);
+	bool ok = check_eq(NULL, got, want, rule, fmt, ap);
 	va_end(ap);
-	return got == want;
+	return ok;
+}
+
+bool tap_check_eq_kfail(const char *known, uint64_t got, uint64_t want, const char *rule, const char *fmt,
+                        ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	bool ok = check_eq(known, got, want, rule, fmt, ap);
+	va_end(ap);
+	return ok;
 }
 
 bool tap_check_true(bool ok, const char *rule, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	point(ok, rule, ok ? "true" : "false", "true", fmt, ap);
+	point(NULL, ok, rule, ok ? "true" : "false", "true", fmt, ap);
 	va_end(ap);
 	return ok;
 }
@@ -120,8 +196,8 @@ void tap_skip(const char *reason, const char *fmt, ...)
 	counts.skipped++;
 	todo_reason = NULL;
 	fprintf(f, "ok %u - ", counts.total);
-	if (context[0])
-		fprintf(f, "%s: ", context);
+	if (prefix[0])
+		fprintf(f, "%s: ", prefix);
 	va_start(ap, fmt);
 	vfprintf(f, fmt, ap);
 	va_end(ap);
@@ -149,13 +225,13 @@ void tap_crash(const char *what)
 	FILE *f = stream();
 	counts.total++;
 	counts.failed++;
-	fprintf(f, "not ok %u - %s # CPU exception\n", counts.total, tap_context_name());
+	fprintf(f, "not ok %u - %s # CPU exception\n", counts.total, tap_prefix());
 	fprintf(f, "  ---\n");
 	yaml_scalar(f, "rule", "a test must not raise a CPU exception");
 	yaml_scalar(f, "got", what);
-	yaml_scalar(f, "test", tap_context_name());
+	yaml_scalar(f, "test", tap_prefix());
 	fprintf(f, "  ...\n");
-	fprintf(f, "Bail out! %s in test '%s'\n", what, tap_context_name());
+	fprintf(f, "Bail out! %s in test '%s'\n", what, tap_prefix());
 	fflush(f);
 }
 

@@ -3,7 +3,7 @@
  *   ok 3 - sriov: 01:00.0: InitialVFs <= TotalVFs
  *   not ok 4 - sriov: 01:00.0: System Page Size has exactly one bit set
  *     ---
- *     rule: "PCIe 6.0 §9.3.3.3.12 System Page Size"
+ *     rule: "PCIe 6.0 §9.3.3.13 System Page Size holds exactly one supported bit"
  *     got: 0x3
  *     want: "exactly one bit of Supported Page Sizes (0x553)"
  *     ...
@@ -27,9 +27,21 @@ struct tap_counts {
 
 void tap_set_stream(FILE *f);
 void tap_begin(void);
-/* Context printed before every test name ("sriov: 01:00.0"); NULL clears. */
+/* The prefix stack (kvm-unit-tests' report_prefix_push/pop): every test
+ * name is printed after the pushed prefixes, joined by ": ", so
+ *   tap_prefix_push("sriov"); tap_prefix_push("01:00.0"); tap_check(...)
+ * prints "ok 3 - sriov: 01:00.0: ...". A push that does not fit is kept
+ * as a depth (so pops still pair up) and shown as "...". */
+#define TAP_PREFIX_DEPTH 8
+void tap_prefix_push(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void tap_prefix_pop(void);
+/* Pop until `depth` prefixes are left (tap_prefix_depth() saved earlier). */
+void tap_prefix_restore(unsigned depth);
+unsigned tap_prefix_depth(void);
+/* The joined prefixes, or "(no test)" when the stack is empty. */
+const char *tap_prefix(void);
+/* Transitional: replace the whole stack by one prefix (NULL clears). */
 void tap_context(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-const char *tap_context_name(void);
 
 /* The workhorses: each is one test point; they return the condition. */
 bool tap_check(bool ok, const char *rule, const char *got, const char *want, const char *fmt, ...)
@@ -38,6 +50,16 @@ bool tap_check_eq(uint64_t got, uint64_t want, const char *rule, const char *fmt
     __attribute__((format(printf, 4, 5)));
 bool tap_check_true(bool ok, const char *rule, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void tap_skip(const char *reason, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A check that fails for a known reason (kvm-unit-tests' report_kfail):
+ * when `known` is not NULL it names the known deviation, and a failure is
+ * reported as TAP TODO (shown, not counted as failed); a pass is reported
+ * as "ok ... # TODO" so a deviation that no longer occurs is visible.
+ * known == NULL makes these plain tap_check / tap_check_eq. */
+bool tap_check_kfail(const char *known, bool ok, const char *rule, const char *got, const char *want,
+                     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+bool tap_check_eq_kfail(const char *known, uint64_t got, uint64_t want, const char *rule, const char *fmt,
+                        ...) __attribute__((format(printf, 5, 6)));
 
 /* Mark the next check as a known deviation (TAP TODO): its failure is
  * shown but does not fail the run. `reason` names the evidence. */

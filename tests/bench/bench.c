@@ -21,7 +21,7 @@
 #include "boot/timer.h"
 #include "pci/pci.h"
 #include "pci/pci_regs.h"
-#include "suite.h"
+#include "lib/suite.h"
 #include "virtio/net.h"
 
 #define MAX_NETS          33     /* PF + the first 32 VFs get a driver (1.1 MB of DMA each) */

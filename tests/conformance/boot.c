@@ -7,7 +7,7 @@
 #include "boot/mem.h"
 #include "boot/platform.h"
 #include "boot/timer.h"
-#include "suite.h"
+#include "lib/suite.h"
 
 static void check_acpi(void)
 {

@@ -68,6 +68,26 @@ bool deviation_expect(const char *id, const char *model)
 	return true;
 }
 
+const char *deviation_known(const char *id, const char *model)
+{
+	const struct deviation *d = deviation_find(id);
+	if (!d) {
+		tap_diag("deviations: unknown id '%s' (not registered): check runs unmarked", id);
+		return NULL;
+	}
+	if (!deviation_applies(d, model))
+		return NULL;
+	/* One buffer per deviation: the text outlives the next lookup. */
+	static char reasons[32][192];
+	size_t slot = 0;
+	for (size_t t = 0, k = 0; t < ntables; t++)
+		for (size_t i = 0; i < table_len[t]; i++, k++)
+			if (&tables[t][i] == d)
+				slot = k % 32;
+	snprintf(reasons[slot], sizeof(reasons[slot]), "known QEMU deviation %s (%s)", d->id, d->source);
+	return reasons[slot];
+}
+
 void deviations_list(const char *model)
 {
 	for (size_t t = 0; t < ntables; t++)

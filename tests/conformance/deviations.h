@@ -45,6 +45,10 @@ bool deviation_applies(const struct deviation *d, const char *model);
  * TODO (citing the source) and return true. An unknown id is a diagnostic
  * (a typo must not hide a failure): the check then runs as normal. */
 bool deviation_expect(const char *id, const char *model);
+/* The reason text for tap_check_kfail() when deviation `id` is known for
+ * `model` ("known QEMU deviation ID (source)"), else NULL. An unknown id
+ * is a diagnostic (a typo must not hide a failure) and gives NULL. */
+const char *deviation_known(const char *id, const char *model);
 /* One diagnostic line per registered deviation that applies to `model`. */
 void deviations_list(const char *model);
 

@@ -8,7 +8,7 @@
 
 #include "deviations.h"
 #include "pci/pci.h"
-#include "suite.h"
+#include "lib/suite.h"
 
 struct sriov_ctx {
 	const struct run_config *cfg;

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "pci/pci.h"
-#include "suite.h"
+#include "lib/suite.h"
 #include "virtio/net.h"
 
 #define VENV_MAX 300

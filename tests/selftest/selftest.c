@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "suite.h"
+#include "lib/suite.h"
 
 static void pass_one(void)
 {

@@ -1,4 +1,4 @@
-/* tests/suite.h: how a suite registers itself.
+/* firmware/lib/suite.h: how a suite registers itself.
  *
  *   static void run(const struct run_config *cfg) { ... tap_check(...) ... }
  *   VFPROBE_SUITE(sriov, "PCIe SR-IOV capability and VF lifecycle", run, 0, NULL);
