@@ -18,7 +18,7 @@ CC := gcc
 LD := ld
 OBJCOPY := objcopy
 
-NO_DEPS_GOALS := clean check-unit lint format help
+NO_DEPS_GOALS := clean check-unit lint format help print-linux-srcs
 ifneq ($(filter-out $(NO_DEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
 DEPS_OUT := $(shell QEMU='$(QEMU)' OVMF='$(OVMF)' scripts/deps --print || echo DEPS_FAILED)
 ifneq ($(filter DEPS_FAILED,$(DEPS_OUT)),)
@@ -41,10 +41,11 @@ FW_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fpic -fshort-wchar -mno-r
 	-nostdinc -isystem $(NEWLIB)/include -isystem $(shell $(CC) -print-file-name=include) \
 	-isystem /usr/include/efi -isystem /usr/include/efi/x86_64 -Ifirmware -Itests
 
-FW_SRCS := $(sort $(wildcard firmware/*/*.c firmware/*/*.S tests/conformance/*.c tests/bench/*.c tests/selftest/*.c))
+FW_SRCS := $(sort $(wildcard firmware/*/*.c firmware/*/*.S tests/lib/*.c tests/conformance/*.c tests/bench/*.c \
+	tests/selftest/*.c))
 FW_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(FW_SRCS)))
 
-.PHONY: all run check check-full check-unit bench iso deps lint format clean help
+.PHONY: all run check check-full check-unit bench iso deps lint format clean help print-linux-srcs
 all: $(BUILD)/test.efi
 
 $(BUILD)/obj/%.o: %.c Makefile
@@ -73,10 +74,20 @@ $(BUILD)/test.efi: $(BUILD)/test.so
 
 # --- host-side unit tests ---------------------------------------------------
 # Firmware sources with no hardware access, built for the host with sanitizers.
-HOST_PURE_SRCS := $(wildcard firmware/lib/*.c firmware/boot/acpi.c firmware/virtio/split.c firmware/virtio/caps.c firmware/pci/mcfg.c firmware/pci/capwalk.c firmware/pci/bar_decode.c firmware/pci/window.c firmware/pci/vf_math.c)
+# The traffic library without its firmware-only parts (the TSC clock, the
+# virtio-net port): what the host unit tests and the Linux baseline build.
+TRAFFIC_PURE_SRCS := tests/lib/frame.c tests/lib/traffic.c tests/lib/measure.c tests/lib/bench_report.c
+HOST_PURE_SRCS := $(wildcard firmware/lib/*.c firmware/boot/acpi.c firmware/virtio/split.c firmware/virtio/caps.c firmware/pci/mcfg.c firmware/pci/capwalk.c firmware/pci/bar_decode.c firmware/pci/window.c firmware/pci/vf_math.c firmware/pci/pf_model.c) \
+	$(TRAFFIC_PURE_SRCS) tests/bench/linux/clock_monotonic.c
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -Ifirmware -Itests -Itests/unit
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
+
+# The Linux baseline's traffic program (scripts/linux/build links it).
+LINUX_SRCS := $(wildcard tests/bench/linux/*.c) $(TRAFFIC_PURE_SRCS) firmware/lib/tap.c firmware/lib/stats.c \
+	firmware/pci/pf_model.c
+print-linux-srcs:
+	@echo $(LINUX_SRCS)
 
 $(BUILD)/unit/%: tests/unit/%.c $(HOST_PURE_SRCS) $(wildcard tests/unit/*.h) Makefile
 	@mkdir -p $(dir $@)
@@ -106,13 +117,14 @@ $(BUILD)/vfprobe.iso: $(BUILD)/test.efi scripts/mkiso
 deps:
 	@QEMU='$(QEMU)' OVMF='$(OVMF)' scripts/deps --print
 
+LINT_SRCS = $(filter %.c %.h,$(FW_SRCS)) $(wildcard firmware/*/*.h tests/*/*.h tests/unit/*.c tests/bench/linux/*.[ch])
 lint:
-	clang-format --dry-run -Werror $(filter %.c %.h,$(FW_SRCS)) $(wildcard firmware/*/*.h tests/*.h tests/*/*.h tests/unit/*.c)
+	clang-format --dry-run -Werror $(LINT_SRCS)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
 		--suppress=missingIncludeSystem -Ifirmware -Itests firmware tests
 
 format:
-	clang-format -i $(filter %.c %.h,$(FW_SRCS)) $(wildcard firmware/*/*.h tests/*.h tests/*/*.h tests/unit/*.c)
+	clang-format -i $(LINT_SRCS)
 
 clean:
 	rm -rf $(BUILD)

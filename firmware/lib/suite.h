@@ -13,6 +13,13 @@
 #include "lib/options.h"
 #include "lib/tap.h"
 
+/* Who hears whom on the topology's backend (peers= option). */
+enum run_peers {
+	RUN_PEERS_ALL,   /* a hub: every function hears every other */
+	RUN_PEERS_PAIRS, /* point-to-point links: functions 2k and 2k+1 */
+	RUN_PEERS_HOST,  /* a host-side peer: no function hears another */
+};
+
 /* What the host asked for (scripts/vfprobe passes it in the load options).
  * 0 / NULL means "not said": a suite then discovers what is there. */
 struct run_config {
@@ -20,6 +27,8 @@ struct run_config {
 	unsigned long vfs; /* expected TotalVFs of each PF */
 	const char *model; /* "virtio-net", "igb" or "nvme" */
 	bool short_mode;   /* mode=short: fewer iterations (make check) */
+	const char *backend;
+	enum run_peers peers;
 	const struct options *opts;
 };
 

@@ -1,4 +1,5 @@
-/* firmware/pci/pf_model.c: the table of pf_model.h. */
+/* firmware/pci/pf_model.c: the table of pf_model.h and its lookups (pure:
+ * also built for the host unit tests and the Linux baseline). */
 #include "pci/pf_model.h"
 
 #include <string.h>
@@ -56,15 +57,5 @@ const struct pf_model *pf_model_by_name(const char *name)
 	for (size_t i = 0; name && i < pf_model_count; i++)
 		if (strcmp(pf_models[i].name, name) == 0)
 			return &pf_models[i];
-	return NULL;
-}
-
-struct pci_func *pf_model_pf(const struct pf_model *model, size_t nth)
-{
-	for (size_t i = 0; i < pci_sriov_pf_count(); i++) {
-		struct pci_func *pf = pci_sriov_pf(i);
-		if (pf_model_of(pf) == model && nth-- == 0)
-			return pf;
-	}
 	return NULL;
 }

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "boot/timer.h"
-#include "virtio_env.h"
+#include "traffic_check.h"
 
 #define R_FLR_CAP "PCIe 6.0 §9.2.1.3 / §7.5.3.3: a VF supports Function Level Reset (Device Capabilities FLR)"
 #define R_FLR_STATUS                                                                                         \
@@ -46,16 +46,17 @@ static void traffic_round(struct vt *t, unsigned frames, const char *phase, cons
 				vt_send(t, s, k, 60 + s * 37 + sent, 173);
 		vt_drain_expected(t, 10000000);
 	}
-	vt_phase_verdict(t, "reset", phase, rule);
+	vt_phase_verdict(t, phase, rule);
 }
 
 static void check_reset_state(struct venv_fn *fn, const char *rs, const char *rq, const char *when)
 {
 	struct virtio_pci_dev vp;
-	tap_context("reset: %s", fn->name);
+	tap_prefix_push("%s", fn->name);
 	if (!fn->f || vpci_open(&vp, fn->f) != 0) {
 		tap_check(false, rs, fn->f ? vp.err : "no function", "readable",
 		          "%s: virtio structures readable", when);
+		tap_prefix_pop();
 		return;
 	}
 	tap_check_eq(vpci_get_status(&vp), 0, rs, "%s: device_status 0", when);
@@ -63,13 +64,16 @@ static void check_reset_state(struct venv_fn *fn, const char *rs, const char *rq
 	for (uint16_t q = 0; q < nq && q < 16; q++)
 		en += vpci_queue_enabled(&vp, q) != 0;
 	tap_check_eq(en, 0, rq, "%s: no queue enabled (of %u)", when, nq);
+	tap_prefix_pop();
 }
 
 static void flr_one(struct venv *e, struct vt *t, size_t target)
 {
 	struct venv_fn *fn = &e->fn[target];
-	tap_context("reset: %s", fn->name);
-	if (!tap_check_true(pci_flr_capable(fn->f->rid), R_FLR_CAP, "VF advertises FLR"))
+	tap_prefix_push("%s", fn->name);
+	bool capable = tap_check_true(pci_flr_capable(fn->f->rid), R_FLR_CAP, "VF advertises FLR");
+	tap_prefix_pop();
+	if (!capable)
 		return;
 	/* Traffic in flight both ways: the target sends, another sends to all. */
 	size_t other = target == 0 ? 1 : 0;
@@ -87,8 +91,9 @@ static void flr_one(struct venv *e, struct vt *t, size_t target)
 	/* The VF's command register was reset too: venv_open (vpci_open)
 	 * turns bus mastering back on. */
 	int rc = venv_open(e, target, &venv_default_opts);
-	tap_context("reset: %s", fn->name);
+	tap_prefix_push("%s", fn->name);
 	tap_check(rc == 0, R_FLR_AGAIN, rc ? fn->nd->err : "up", "up", "re-initialised after FLR");
+	tap_prefix_pop();
 	snprintf(phase, sizeof(phase), "after FLR of %s", fn->name);
 	traffic_round(t, 8, phase, R_FLR_AGAIN);
 }
@@ -113,12 +118,13 @@ static void vf_disable_enable(struct venv *e, struct vt *t)
 	for (size_t i = 0; i < e->n; i++) {
 		struct venv_fn *fn = &e->fn[i];
 		if (fn->vf_no == 0 && fn->nd) {
-			tap_context("reset: %s", fn->name);
+			tap_prefix_push("%s", fn->name);
 			uint8_t s = vpci_get_status(&fn->nd->vp);
 			tap_check_eq(s,
 			             VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
 			                 VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK,
 			             R_VFE_PF, "PF device_status unchanged by clearing VF Enable");
+			tap_prefix_pop();
 		}
 	}
 	unsigned pfs_up = 0;
@@ -130,9 +136,10 @@ static void vf_disable_enable(struct venv *e, struct vt *t)
 	for (size_t i = 0; i < e->n; i++) {
 		struct venv_fn *fn = &e->fn[i];
 		if (fn->vf_no == 0 && fn->pf_idx < 16) {
-			tap_context("reset: %s", fn->name);
+			tap_prefix_push("%s", fn->name);
 			tap_check_eq(pci_sriov_enable(fn->pf, nvfs[fn->pf_idx]), 0, R_VFE_AGAIN,
 			             "%u VFs enabled again", nvfs[fn->pf_idx]);
+			tap_prefix_pop();
 		}
 	}
 	venv_refresh(e);
@@ -142,8 +149,10 @@ static void vf_disable_enable(struct venv *e, struct vt *t)
 			continue;
 		check_reset_state(fn, R_VFE_NEW, R_VFE_NEW, "after VF re-enable");
 		int rc = venv_open(e, i, &venv_default_opts);
+		tap_prefix_push("%s", fn->name);
 		tap_check(rc == 0, R_VFE_AGAIN, rc ? fn->nd->err : "up", "up",
 		          "re-initialised after VF re-enable");
+		tap_prefix_pop();
 	}
 	traffic_round(t, 8, "after VF disable with traffic in flight and re-enable", R_VFE_AGAIN);
 }
@@ -156,13 +165,13 @@ static void run(const struct run_config *cfg)
 	unsigned up = 0;
 	for (size_t i = 0; i < e->n; i++) {
 		int rc = venv_open(e, i, &venv_default_opts);
-		tap_context("reset: %s", e->fn[i].name);
+		tap_prefix_push("%s", e->fn[i].name);
 		tap_check(rc == 0, R_FLR_AGAIN, rc ? e->fn[i].nd->err : "up", "up", "opened");
+		tap_prefix_pop();
 		up += rc == 0;
 	}
-	tap_context(NULL);
 	if (up < 2) {
-		tap_skip("fewer than two functions up", "reset: datapath");
+		tap_skip("fewer than two functions up", "datapath");
 		return;
 	}
 	struct vt *t = vt_new(e);
@@ -176,7 +185,7 @@ static void run(const struct run_config *cfg)
 			last = i;
 		}
 	if (!first) {
-		tap_skip("no VF", "reset: FLR of a VF");
+		tap_skip("no VF", "FLR of a VF");
 		return;
 	}
 	for (size_t i = first; i <= last; i++) {
@@ -187,7 +196,6 @@ static void run(const struct run_config *cfg)
 			flr_one(e, t, i);
 	}
 	vf_disable_enable(e, t);
-	tap_context(NULL);
 }
 
 VFPROBE_SUITE(reset, "reset", "VF FLR and VF disable/enable with virtio-net traffic in flight", run, 0, NULL);

@@ -6,9 +6,9 @@ socket this script binds, with `-object filter-dump` writing a pcap of that
 netdev. Every frame the guest sends crosses the hub, so the wire must carry,
 for every sender the guest reports (`# wire: sender I mac M frames N`),
 sequence numbers 0..N-1 in order, each once, each byte-identical to the
-frame the guest built (the generator below mirrors vt_build() in
-tests/conformance/virtio_env.c), and the datagrams that reached the host
-socket must equal the pcap's frames.
+frame the guest built (rebuilt here from the layout in tests/lib/frame.h,
+whose FRAME_* numbers this script reads), and the datagrams that reached
+the host socket must equal the pcap's frames.
 
   tests/harness/test_wire_pcap.py [--vfs N] [--pfs N]
 
@@ -28,9 +28,21 @@ sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import vfprobe_core  # noqa: E402
 from taplite import Tap  # noqa: E402
 
-ETHERTYPE = 0x88B5
-MAGIC = b"VFPB"
+FRAME_H = os.path.join(ROOT, "tests", "lib", "frame.h")
 tap = None
+
+
+def frame_layout(path=FRAME_H):
+    """The FRAME_* numbers and strings of tests/lib/frame.h."""
+    out = {}
+    with open(path) as f:
+        for m in re.finditer(r"^#define FRAME_(\w+)\s+(0x[0-9a-fA-F]+|\d+|\"[^\"]*\")", f.read(), re.M):
+            v = m.group(2)
+            out[m.group(1)] = v.strip('"').encode() if v.startswith('"') else int(v, 0)
+    return out
+
+
+F = frame_layout()
 
 
 def check(ok, name, got=None, want=None, rule="host-side wire check", todo=None):
@@ -46,18 +58,33 @@ def fletcher32(data):
 
 
 def build(length, sender, seq, src):
-    """The frame vt_build() makes: broadcast, our ethertype, magic, sender,
-    seq, length, Fletcher-32 of the data, then a pattern."""
-    length = max(60, min(1514, length))
+    """The frame the guest's conformance traffic sends (vt_build): to
+    broadcast, the conformance run, no timestamp, the sender's payload pattern."""
+    length = max(F["MIN_LEN"], min(F["MAX_LEN"], length))
     b = bytearray(length)
     b[0:6] = b"\xff" * 6
     b[6:12] = src
-    struct.pack_into(">H4sHIH", b, 12, ETHERTYPE, MAGIC, sender, seq, length)
-    x = (seq * 131 + sender * 17) & 0xFF
-    for i in range(30, length):
-        b[i] = (x + i * 7) & 0xFF
-    struct.pack_into(">I", b, 26, fletcher32(b[30:]))
+    struct.pack_into(">H", b, 12, F["ETHERTYPE"])
+    b[F["OFF_MAGIC"]:F["OFF_MAGIC"] + 4] = F["MAGIC"]
+    struct.pack_into(">H", b, F["OFF_SENDER"], sender)
+    struct.pack_into(">I", b, F["OFF_RUN"], F["RUN_CONFORMANCE"])
+    struct.pack_into(">I", b, F["OFF_SEQ"], seq)
+    struct.pack_into(">H", b, F["OFF_LEN"], length)
+    struct.pack_into(">Q", b, F["OFF_STAMP"], 0)
+    seed = (seq * F["PATTERN_SEQ_MUL"] + sender * F["PATTERN_SENDER_MUL"]) & 0xFF
+    for i in range(F["OFF_PAYLOAD"], length):
+        b[i] = (seed + i * F["PATTERN_STEP"]) & 0xFF
+    struct.pack_into(">I", b, F["OFF_CSUM"], fletcher32(b[F["OFF_PAYLOAD"]:]))
     return bytes(b)
+
+
+def parse(frame):
+    """(sender, seq, length) of one of our frames, or None."""
+    if len(frame) < F["OFF_PAYLOAD"] or struct.unpack_from(">H", frame, 12)[0] != F["ETHERTYPE"] \
+            or frame[F["OFF_MAGIC"]:F["OFF_MAGIC"] + 4] != F["MAGIC"]:
+        return None
+    return (struct.unpack_from(">H", frame, F["OFF_SENDER"])[0], struct.unpack_from(">I", frame, F["OFF_SEQ"])[0],
+            struct.unpack_from(">H", frame, F["OFF_LEN"])[0])
 
 
 def read_pcap(path):
@@ -141,10 +168,10 @@ def main():
         check(False, "filter-dump wrote a pcap", e, "a pcap with Ethernet frames")
         return
     check(truncated == 0, "no frame truncated in the pcap (incl_len == orig_len)", truncated, 0)
-    ours = [f for f in frames if len(f) >= 30 and f[12:14] == b"\x88\xb5" and f[14:18] == MAGIC]
+    ours = [f for f in frames if parse(f)]
     bad, seen = [], {}
     for f in ours:
-        sender, seq, length = struct.unpack_from(">HIH", f, 18)
+        sender, seq, length = parse(f)
         src = senders.get(sender, (f[6:12], 0))[0]
         if build(length, sender, seq, src) != f:
             bad.append((sender, seq, len(f)))
@@ -162,7 +189,7 @@ def main():
           rule="virtio v1.3 §5.1.6.2 Packet Transmission: every posted TX buffer is sent, in ring order")
     check(len(ours) == sum(c for _, c in senders.values()), "wire frame count equals frames the guest sent",
           len(ours), sum(c for _, c in senders.values()))
-    host_ours = [f for f in got_host if len(f) >= 30 and f[12:14] == b"\x88\xb5"]
+    host_ours = [f for f in got_host if parse(f)]
     check(sorted(host_ours) == sorted(ours), "the frames at the host socket are the pcap's, byte for byte",
           f"{len(host_ours)} frames at the socket", f"the {len(ours)} of the pcap")
     first = next((i for i, (x, y) in enumerate(zip(host_ours, ours)) if x != y), None)

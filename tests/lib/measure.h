@@ -1,0 +1,49 @@
+/* tests/lib/measure.h: the datapath figures, measured the same way over
+ * any ports (port.h) by the guest's `bench` suite and the Linux baseline:
+ *
+ *   rtt       ping-pong of one frame between two ports (60, 512, 1514 B)
+ *   rate      one-way bursts of 1, 8, 32 and ring-size frames; one sample
+ *             per complete burst: burst time / frames
+ *   agg_rate  1, 2, 4 ... senders send 32-frame bursts to one receiver
+ *
+ * Each figure is one BENCH line (bench_report.h). */
+#ifndef VFPROBE_TESTS_LIB_MEASURE_H
+#define VFPROBE_TESTS_LIB_MEASURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "frame.h"
+#include "port.h"
+
+/* One frame or one burst's last frame: how long a receiver waits. */
+#define MEASURE_WAIT_US 200000
+
+/* Samples per figure. */
+struct measure_counts {
+	unsigned rtt, rtt_warmup;
+	unsigned rate;       /* bursts per rate figure */
+	unsigned rate_large; /* ... for bursts of 64 frames or more */
+	unsigned agg;        /* rounds per agg_rate figure */
+};
+
+struct measure {
+	struct measure_counts n;
+	uint32_t run;      /* tag of the current figure (frame.h) */
+	uint64_t *samples; /* grown as needed */
+	size_t samples_cap;
+	uint8_t tx[FRAME_MAX_LEN + 64], reply[FRAME_MAX_LEN + 64], rx[FRAME_MAX_LEN + 64];
+};
+
+/* A sample buffer of at least n entries (NULL when out of memory). */
+uint64_t *measure_samples(struct measure *m, size_t n);
+/* Receive and drop what earlier figures left queued at p. */
+void measure_drain(struct measure *m, struct tport *p);
+
+void measure_rtt(struct measure *m, struct tport *a, struct tport *z, const char *path);
+/* `ring` is the TX ring size: the largest burst. */
+void measure_rate(struct measure *m, struct tport *a, struct tport *z, const char *path, unsigned ring);
+/* Senders tx[0..1], tx[0..3] ... tx[0..ntx-1] at once to rx. */
+void measure_aggregate(struct measure *m, struct tport *const *tx, size_t ntx, struct tport *rx);
+
+#endif
