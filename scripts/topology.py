@@ -1,42 +1,83 @@
 """QEMU command lines for vfprobe's topologies (../shared/DESIGN.md).
 
 A topology is a PF model, a number of PFs, each on its own pcie-root-port,
-and the VFs of each PF. The virtio-net PF takes user-created VFs
-(`sriov-pf=`), listed before their PF at function numbers above it; igb and
-nvme create their own VFs.
+the VFs of each PF, and the backend of their netdevs (scripts/backends.py).
+The virtio-net PF takes user-created VFs (`sriov-pf=`), listed before their
+PF at function numbers above it; igb and nvme create their own VFs.
 """
 
-MODELS = ("virtio-net", "igb", "nvme")
+from dataclasses import dataclass
+
+import backends
+
 MAX_DEVFN = 255          # one bus: 8-bit device/function with ARI
-IGB_TOTAL_VFS = 8        # QEMU hw/net/igb.c: IGB_MAX_VF_FUNCTIONS
-IGB_VF_OFFSET, IGB_VF_STRIDE = 0x80, 2
-NVME_MAX_VFS = 255       # QEMU hw/nvme/nvme.h NVME_MAX_CONTROLLERS 256 = PF + VFs; 256 is refused
+MAX_PFS = 16             # each PF takes a root port on pcie.0
+VF_USER_CREATED, VF_DEVICE_CREATED = "user", "device"
+
+
+@dataclass(frozen=True)
+class PfModel:
+    name: str              # the --pf-model value
+    vendor: int
+    device: int
+    vf_device: int         # the VF Device ID in the PF's SR-IOV capability
+    class_code: int        # base << 16 | sub << 8 | prog-if
+    vf_creation: str       # VF_USER_CREATED (one -device per VF, sriov-pf=) or VF_DEVICE_CREATED
+    min_total_vfs: int     # the TotalVFs a topology can give it: min..max
+    max_total_vfs: int
+    limit: str             # where max_total_vfs comes from
+    default_vfs: int
+    default_suites: str
+
+
+# The PF models vfprobe knows. The guest's twin is pf_models[] in
+# firmware/pci/pf_model.c: the IDs and limits must stay the same
+# (tests/harness/test_topology.py compares them).
+MODELS = {m.name: m for m in (
+    PfModel("virtio-net", vendor=0x1af4, device=0x1041, vf_device=0x1041, class_code=0x020000,
+            vf_creation=VF_USER_CREATED, min_total_vfs=1, max_total_vfs=MAX_DEVFN,
+            limit=f"with the PF at function 0 and stride 1, VFs take functions 1..{MAX_DEVFN} with ARI",
+            default_vfs=3, default_suites="sriov,virtio"),
+    PfModel("igb", vendor=0x8086, device=0x10c9, vf_device=0x10ca, class_code=0x020000,
+            vf_creation=VF_DEVICE_CREATED, min_total_vfs=8, max_total_vfs=8,
+            limit="QEMU hw/net/igb.c IGB_MAX_VF_FUNCTIONS", default_vfs=8, default_suites="sriov"),
+    PfModel("nvme", vendor=0x1b36, device=0x0010, vf_device=0x0010, class_code=0x010802,
+            vf_creation=VF_DEVICE_CREATED, min_total_vfs=1, max_total_vfs=255,
+            limit="QEMU hw/nvme/nvme.h: NVME_MAX_CONTROLLERS 256 counts the PF",
+            default_vfs=3, default_suites="sriov"),
+)}
 
 
 class TopologyError(ValueError):
     pass
 
 
-def default_vfs(model):
-    return {"virtio-net": 3, "igb": IGB_TOTAL_VFS, "nvme": 3}[model]
+def model(name):
+    if name not in MODELS:
+        raise TopologyError(f"unknown --pf-model '{name}' (use one of: {', '.join(MODELS)})")
+    return MODELS[name]
 
 
-def validate(model, pfs, vfs):
-    if model not in MODELS:
-        raise TopologyError(f"unknown --pf-model '{model}' (use one of: {', '.join(MODELS)})")
+def backend(name):
+    if name not in backends.BACKENDS:
+        raise TopologyError(f"unknown --backend '{name}' (use one of: {', '.join(backends.BACKENDS)})")
+    return backends.BACKENDS[name]()
+
+
+def validate(model_name, pfs, vfs, backend_name=backends.DEFAULT):
+    m = model(model_name)
+    backend(backend_name)
     if pfs < 1:
         raise TopologyError("--pfs must be at least 1: a topology without a PF has nothing to test")
-    if pfs > 16:
-        raise TopologyError("--pfs at most 16 (each PF takes a root port on pcie.0)")
+    if pfs > MAX_PFS:
+        raise TopologyError(f"--pfs at most {MAX_PFS} (each PF takes a root port on pcie.0)")
     if vfs < 1:
         raise TopologyError("--vfs must be at least 1")
-    if model == "virtio-net" and vfs > MAX_DEVFN:
-        raise TopologyError(f"--vfs {vfs} does not fit: with the PF at function 0 and stride 1, "
-                            f"VFs take functions 1..{MAX_DEVFN} (ARI), so at most {MAX_DEVFN}")
-    if model == "igb" and vfs != IGB_TOTAL_VFS:
-        raise TopologyError(f"igb has a fixed TotalVFs of {IGB_TOTAL_VFS}: use --vfs {IGB_TOTAL_VFS}")
-    if model == "nvme" and vfs > NVME_MAX_VFS:
-        raise TopologyError(f"nvme takes at most {NVME_MAX_VFS} VFs (sriov_max_vfs)")
+    if m.min_total_vfs == m.max_total_vfs and vfs != m.max_total_vfs:
+        raise TopologyError(f"{m.name} has a fixed TotalVFs of {m.max_total_vfs} ({m.limit}): "
+                            f"use --vfs {m.max_total_vfs}")
+    if vfs > m.max_total_vfs:
+        raise TopologyError(f"--vfs {vfs} does not fit: {m.name} takes at most {m.max_total_vfs} VFs ({m.limit})")
 
 
 def mac(pf, vf):
@@ -48,36 +89,48 @@ def devfn_addr(devfn):
     return f"0x{devfn >> 3:x}.0x{devfn & 7:x}"
 
 
-def device_args(model, pfs, vfs):
-    """The -netdev/-device arguments for the topology."""
+def _virtio_net_pf(p, rp, vfs, be):
     args = []
+    # VFs first, at functions 1..vfs above the PF (stride 1).
+    for v in range(vfs, 0, -1):
+        nd = f"pf{p}vf{v}"
+        args += be.netdev_args(p, v, nd)
+        args += ["-device", f"virtio-net-pci,bus={rp},addr={devfn_addr(v)},netdev={nd},"
+                            f"sriov-pf=pf{p},disable-legacy=on,romfile=,mac={mac(p, v)}"]
+    nd = f"pf{p}net"
+    return args + be.netdev_args(p, 0, nd) + [
+        "-device", f"virtio-net-pci,bus={rp},addr=0x0.0x0,netdev={nd},id=pf{p},"
+                   f"disable-legacy=on,romfile=,mac={mac(p, 0)}"]
+
+
+def _igb_pf(p, rp, vfs, be):
+    nd = f"pf{p}net"
+    return be.netdev_args(p, 0, nd) + ["-device", f"igb,bus={rp},netdev={nd},romfile=,mac={mac(p, 0)}"]
+
+
+def _nvme_pf(p, rp, vfs, be):
+    return ["-device", f"nvme-subsys,id=subsys{p},nqn=vfprobe{p}",
+            "-device", f"nvme,bus={rp},serial=vfprobe{p},subsys=subsys{p},"
+                       f"sriov_max_vfs={vfs},sriov_vq_flexible={2 * vfs},"
+                       f"sriov_vi_flexible={vfs},max_ioqpairs={2 * vfs + 2},"
+                       f"msix_qsize={vfs + 1}"]
+
+
+_PF_DEVICES = {"virtio-net": _virtio_net_pf, "igb": _igb_pf, "nvme": _nvme_pf}
+
+
+def device_args(model_name, pfs, vfs, backend_name=backends.DEFAULT):
+    """The -netdev/-device arguments for the topology."""
+    pf_devices = _PF_DEVICES[model(model_name).name]
+    be = backend(backend_name)
+    args = be.machine_args(memory_mb(model_name, pfs, vfs))
     for p in range(pfs):
         rp = f"rp{p}"
         args += ["-device", f"pcie-root-port,id={rp},chassis={p + 1},bus=pcie.0"]
-        if model == "virtio-net":
-            # VFs first, at functions 1..vfs above the PF (stride 1).
-            for v in range(vfs, 0, -1):
-                nd = f"pf{p}vf{v}"
-                args += ["-netdev", f"hubport,id={nd},hubid=0",
-                         "-device", f"virtio-net-pci,bus={rp},addr={devfn_addr(v)},netdev={nd},"
-                                    f"sriov-pf=pf{p},disable-legacy=on,romfile=,mac={mac(p, v)}"]
-            nd = f"pf{p}net"
-            args += ["-netdev", f"hubport,id={nd},hubid=0",
-                     "-device", f"virtio-net-pci,bus={rp},addr=0x0.0x0,netdev={nd},id=pf{p},"
-                                f"disable-legacy=on,romfile=,mac={mac(p, 0)}"]
-        elif model == "igb":
-            nd = f"pf{p}net"
-            args += ["-netdev", f"hubport,id={nd},hubid=0",
-                     "-device", f"igb,bus={rp},netdev={nd},romfile=,mac={mac(p, 0)}"]
-        else:
-            args += ["-device", f"nvme-subsys,id=subsys{p},nqn=vfprobe{p}",
-                     "-device", f"nvme,bus={rp},serial=vfprobe{p},subsys=subsys{p},"
-                                f"sriov_max_vfs={vfs},sriov_vq_flexible={2 * vfs},"
-                                f"sriov_vi_flexible={vfs},max_ioqpairs={2 * vfs + 2},"
-                                f"msix_qsize={vfs + 1}"]
+        args += pf_devices(p, rp, vfs, be)
     return args
 
 
-def memory_mb(model, pfs, vfs):
+def memory_mb(model_name, pfs, vfs):
     """Enough RAM for the firmware's pools plus OVMF's own needs."""
     return 512 if pfs * vfs <= 64 else 1024

@@ -15,13 +15,25 @@ import subprocess
 import sys
 import time
 
+import backends
 import topology
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build")
 
 # isa-debug-exit: QEMU exits with (V << 1) | 1 for the guest's V.
+DEBUG_EXIT_DEVICE = "isa-debug-exit,iobase=0xf4,iosize=0x04"
 GUEST_STATUS = {1: "pass", 3: "fail", 5: "crash", 7: "bail"}
+ACCELS = ("auto", "tcg", "kvm")
+MODES = ("short", "full")
+
+# Seconds: a boot's default timeout is BOOT_TIMEOUT_S plus
+# BOOT_TIMEOUT_PER_FUNCTION_S for each VF of each PF.
+BOOT_TIMEOUT_S = 120
+BOOT_TIMEOUT_PER_FUNCTION_S = 2
+KVM_PROBE_TIMEOUT_S = 60
+KVM_PROBE_MEM_MB = 256
+QEMU_VERSION_TIMEOUT_S = 10
 
 TAP_POINT = re.compile(r"^(not ok|ok)\s+(\d+)\s*(?:-\s*)?(.*?)(?:\s+#\s*(SKIP|TODO)\b\s*(.*))?$")
 TAP_PLAN = re.compile(r"^1\.\.(\d+)")
@@ -40,18 +52,22 @@ class Parser(argparse.ArgumentParser):
 def make_parser():
     p = Parser(prog="scripts/vfprobe", description="Boot vfprobe on an SR-IOV topology and report.",
                epilog="Everything after -- is passed to QEMU unchanged.")
-    p.add_argument("--suite", default=None, help="suite[,suite...] (default: sriov,virtio for virtio-net, "
-                   "sriov otherwise; `all`; --list shows them)")
+    models = topology.MODELS.values()
+    p.add_argument("--suite", default=None, help="suite[,suite...] (default: "
+                   + "; ".join(f"{m.default_suites} for {m.name}" for m in models) + "; `all`; --list shows them)")
     p.add_argument("--pfs", type=int, default=1, help="SR-IOV PFs, each on its own root port (default 1)")
-    p.add_argument("--vfs", type=int, default=None, help="VFs per PF (default 3; igb: 8)")
-    p.add_argument("--pf-model", default="virtio-net", help="virtio-net | igb | nvme")
+    p.add_argument("--vfs", type=int, default=None, help="VFs per PF (default: "
+                   + "; ".join(f"{m.default_vfs} for {m.name}" for m in models) + ")")
+    p.add_argument("--pf-model", default="virtio-net", help=" | ".join(topology.MODELS))
+    p.add_argument("--backend", default=backends.DEFAULT,
+                   help=f"{' | '.join(backends.BACKENDS)}: the netdev of every function (default {backends.DEFAULT})")
     p.add_argument("--qemu", default=None, help="qemu-system-x86_64 with sriov-pf (default: scripts/deps)")
     p.add_argument("--ovmf", default=None, help="OVMF.fd (default: Debian's ovmf)")
-    p.add_argument("--accel", default="auto", help="auto | tcg | kvm (auto tries KVM, falls back to TCG)")
+    p.add_argument("--accel", default="auto", help=" | ".join(ACCELS) + " (auto tries KVM, falls back to TCG)")
     p.add_argument("--timeout", type=float, default=None, help="seconds before QEMU is killed (default: by topology)")
     p.add_argument("--json", default=None, help="write the results as JSON to FILE")
     p.add_argument("--iso", action="store_true", help="boot build/vfprobe.iso as a CD-ROM instead of -kernel")
-    p.add_argument("--mode", default="full", help="short | full: short cuts iteration counts (make check)")
+    p.add_argument("--mode", default="full", help=" | ".join(MODES) + ": short cuts iteration counts (make check)")
     p.add_argument("--quiet", action="store_true", help="print only failures and the summary")
     p.add_argument("--no-build", action="store_true", help="do not run make first")
     p.add_argument("--print-cmd", action="store_true", help="print the QEMU command line and exit")
@@ -101,7 +117,7 @@ def cache_dir():
 
 def qemu_version(qemu):
     try:
-        r = subprocess.run([qemu, "--version"], stdout=subprocess.PIPE, text=True, timeout=10)
+        r = subprocess.run([qemu, "--version"], stdout=subprocess.PIPE, text=True, timeout=QEMU_VERSION_TIMEOUT_S)
         return r.stdout.splitlines()[0].strip()
     except (OSError, subprocess.SubprocessError, IndexError):
         return "unknown"
@@ -111,7 +127,7 @@ def base_cmd(qemu, ovmf, accel, mem_mb):
     return [qemu, "-machine", "q35", "-accel", accel, "-cpu", "max", "-m", str(mem_mb), "-smp", "1",
             "-nodefaults", "-vga", "none", "-display", "none", "-no-reboot", "-monitor", "none",
             "-serial", "stdio", "-L", "/usr/share/qemu", "-bios", ovmf,
-            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+            "-device", DEBUG_EXIT_DEVICE]
 
 
 def boot_args(efi_or_iso, iso, cmdline):
@@ -132,8 +148,9 @@ def kvm_usable(qemu, ovmf, efi):
     if os.path.exists(stamp):
         with open(stamp) as f:
             return f.read().strip() == "yes"
-    cmd = base_cmd(qemu, ovmf, "kvm", 256) + boot_args(efi, False, "suite=canary")
-    res = run_qemu(cmd, 60, None, quiet=True, kill_on=re.compile(r"KVM internal error|emulation failure"))
+    cmd = base_cmd(qemu, ovmf, "kvm", KVM_PROBE_MEM_MB) + boot_args(efi, False, "suite=canary")
+    res = run_qemu(cmd, KVM_PROBE_TIMEOUT_S, None, quiet=True,
+                   kill_on=re.compile(r"KVM internal error|emulation failure"))
     ok = res["status"] == 1 and res["counts"]["failed"] == 0 and res["plan_ok"]
     try:
         with open(stamp, "w") as f:
@@ -329,14 +346,15 @@ def format_summary(c):
     return s + (f", {c['skipped']} skipped" if c.get("skipped") else "")
 
 
-def guest_cmdline(args, vfs):
-    parts = [f"suite={args.suite}", f"pfs={args.pfs}", f"vfs={vfs}", f"model={args.pf_model}",
-             f"mode={args.mode}"]
-    return " ".join(parts)
+def guest_cmdline(suite, pfs, vfs, model, mode, backend=backends.DEFAULT):
+    """The guest's options: what it runs, and the topology it is to find."""
+    peers = topology.backend(backend).peers
+    return (f"suite={suite} pfs={pfs} vfs={vfs} model={model} mode={mode} "
+            f"backend={backend} peers={peers}")
 
 
-def default_timeout(args, vfs):
-    return 120 + 2 * args.pfs * vfs
+def default_timeout(pfs, vfs):
+    return BOOT_TIMEOUT_S + BOOT_TIMEOUT_PER_FUNCTION_S * pfs * vfs
 
 
 def run(argv, summary=True):
@@ -351,18 +369,18 @@ def run(argv, summary=True):
         for name, summary in list_suites():
             print(f"{name:20} {summary}")
         return 0, None
-    if args.accel not in ("auto", "tcg", "kvm"):
-        raise UsageError(f"--accel must be auto, tcg or kvm, not '{args.accel}'")
-    if args.mode not in ("short", "full"):
-        raise UsageError(f"--mode must be short or full, not '{args.mode}'")
-    vfs = args.vfs if args.vfs is not None else topology.default_vfs(args.pf_model) \
-        if args.pf_model in topology.MODELS else 0
+    if args.accel not in ACCELS:
+        raise UsageError(f"--accel must be one of {', '.join(ACCELS)}, not '{args.accel}'")
+    if args.mode not in MODES:
+        raise UsageError(f"--mode must be one of {', '.join(MODES)}, not '{args.mode}'")
     try:
-        topology.validate(args.pf_model, args.pfs, vfs)
+        model = topology.model(args.pf_model)
+        vfs = args.vfs if args.vfs is not None else model.default_vfs
+        topology.validate(args.pf_model, args.pfs, vfs, args.backend)
     except topology.TopologyError as e:
         raise UsageError(str(e))
     if args.suite is None:
-        args.suite = "sriov,virtio" if args.pf_model == "virtio-net" else "sriov"
+        args.suite = model.default_suites
     known = {n for n, _ in list_suites()} | {"all"}
     for s in args.suite.split(","):
         if s not in known:
@@ -384,20 +402,21 @@ def run(argv, summary=True):
     accel = args.accel
     if accel == "auto":
         accel = "kvm" if kvm_usable(qemu, ovmf, os.path.join(BUILD, "test.efi")) else "tcg"
-    cmdline = guest_cmdline(args, vfs)
+    cmdline = guest_cmdline(args.suite, args.pfs, vfs, args.pf_model, args.mode, args.backend)
     mem = topology.memory_mb(args.pf_model, args.pfs, vfs)
     cmd = (base_cmd(qemu, ovmf, accel, mem) + boot_args(image, args.iso, cmdline)
-           + topology.device_args(args.pf_model, args.pfs, vfs) + extra)
+           + topology.device_args(args.pf_model, args.pfs, vfs, args.backend) + extra)
     if args.print_cmd:
         print(" ".join(shlex.quote(c) for c in cmd))
         return 0, None
 
-    name = args.name or re.sub(r"[^A-Za-z0-9_.-]+", "_",
-                               f"{args.suite}-{args.pf_model}-{args.pfs}pf-{vfs}vf{'-iso' if args.iso else ''}")
+    backend = "" if args.backend == backends.DEFAULT else f"-{args.backend}"
+    name = args.name or re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{args.suite}-{args.pf_model}-{args.pfs}pf-{vfs}vf"
+                                                         f"{backend}{'-iso' if args.iso else ''}")
     logdir = os.path.join(BUILD, "logs")
     os.makedirs(logdir, exist_ok=True)
     log_path = os.path.join(logdir, f"{name}.log")
-    timeout = args.timeout or default_timeout(args, vfs)
+    timeout = args.timeout or default_timeout(args.pfs, vfs)
     if not args.quiet:
         print(f"# vfprobe: {args.pf_model} x{args.pfs} PF, {vfs} VFs each, suites {args.suite}, "
               f"{accel}, {'iso' if args.iso else 'kernel'} boot; log {os.path.relpath(log_path)}", flush=True)
@@ -423,7 +442,7 @@ def run(argv, summary=True):
         "counts": counts, "wall_s": round(res["wall_s"], 3),
         "first_serial_byte_s": None if res["first_byte_s"] is None else round(res["first_byte_s"], 3),
         "qemu": qemu, "qemu_version": qemu_version(qemu), "accel": accel, "ovmf": ovmf,
-        "topology": {"pf_model": args.pf_model, "pfs": args.pfs, "vfs": vfs},
+        "topology": {"pf_model": args.pf_model, "pfs": args.pfs, "vfs": vfs, "backend": args.backend},
         "suites": args.suite, "boot": "iso" if args.iso else "kernel", "cmdline": cmdline,
         "log": log_path, "command": cmd,
         "tests": res["tap"].points, "bench": res["tap"].bench,

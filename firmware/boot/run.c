@@ -11,7 +11,7 @@
 
 extern const struct suite __vfprobe_suites_start[], __vfprobe_suites_end[];
 
-static const char *const common_options[] = {"suite", "pfs", "vfs", "model", "mode"};
+static const char *const common_options[] = {"suite", "pfs", "vfs", "model", "mode", "backend", "peers"};
 #define N_COMMON  (sizeof(common_options) / sizeof(common_options[0]))
 #define KNOWN_MAX 64
 
@@ -45,13 +45,23 @@ static void known_options(const char **known)
 
 static bool parse_config(struct run_config *cfg)
 {
+	static const char *const peers[] = {
+	    [RUN_PEERS_ALL] = "all", [RUN_PEERS_PAIRS] = "pairs", [RUN_PEERS_HOST] = "host"};
 	const struct options *o = &platform.options;
 	const char *mode = options_get(o, "mode");
+	const char *p = options_get(o, "peers");
 	cfg->opts = o;
 	cfg->model = options_get(o, "model");
+	cfg->backend = options_get(o, "backend");
 	cfg->short_mode = mode && strcmp(mode, "short") == 0;
 	if (mode && strcmp(mode, "short") && strcmp(mode, "full"))
 		return false;
+	size_t i = 0;
+	while (p && i < sizeof(peers) / sizeof(peers[0]) && strcmp(p, peers[i]) != 0)
+		i++;
+	if (i == sizeof(peers) / sizeof(peers[0]))
+		return false;
+	cfg->peers = (enum run_peers)i; /* RUN_PEERS_ALL when not said */
 	return options_get_uint(o, "pfs", 0, &cfg->pfs) && options_get_uint(o, "vfs", 0, &cfg->vfs);
 }
 
@@ -90,7 +100,8 @@ enum verdict vfprobe_run(void)
 	}
 	struct run_config cfg = {0};
 	if (!parse_config(&cfg)) {
-		tap_bail_out("options: pfs and vfs take numbers, mode is short or full");
+		tap_bail_out(
+		    "options: pfs and vfs take numbers, mode is short or full, peers is all, pairs or host");
 		return VERDICT_BAIL;
 	}
 	const char *list = options_get(&platform.options, "suite");

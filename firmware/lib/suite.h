@@ -13,22 +13,23 @@
 #include "lib/options.h"
 #include "lib/tap.h"
 
-/* Who hears whom on the topology's backend (peers= option). */
+/* Which functions hear which sender on the wire behind them (peers=),
+ * functions numbered in the guest's order: pf0, its VFs 1..N, pf1, ... */
 enum run_peers {
-	RUN_PEERS_ALL,   /* a hub: every function hears every other */
-	RUN_PEERS_PAIRS, /* point-to-point links: functions 2k and 2k+1 */
-	RUN_PEERS_HOST,  /* a host-side peer: no function hears another */
+	RUN_PEERS_ALL,   /* every function hears every other (a hub) */
+	RUN_PEERS_PAIRS, /* functions 2k and 2k+1 hear each other only */
+	RUN_PEERS_HOST,  /* no function hears another: the host is the peer */
 };
 
 /* What the host asked for (scripts/vfprobe passes it in the load options).
  * 0 / NULL means "not said": a suite then discovers what is there. */
 struct run_config {
-	unsigned long pfs; /* expected SR-IOV PFs */
-	unsigned long vfs; /* expected TotalVFs of each PF */
-	const char *model; /* "virtio-net", "igb" or "nvme" */
-	bool short_mode;   /* mode=short: fewer iterations (make check) */
-	const char *backend;
-	enum run_peers peers;
+	unsigned long pfs;    /* expected SR-IOV PFs */
+	unsigned long vfs;    /* expected TotalVFs of each PF */
+	const char *model;    /* "virtio-net", "igb" or "nvme" */
+	const char *backend;  /* the functions' netdev backend, e.g. "hub" */
+	enum run_peers peers; /* who hears whom: peers=all|pairs|host */
+	bool short_mode;      /* mode=short: fewer iterations (make check) */
 	const struct options *opts;
 };
 
