@@ -83,9 +83,10 @@ static void print_boot_facts(void)
 static void run_suite(const struct suite *s, const struct run_config *cfg)
 {
 	tap_diag("suite %s: %s", s->name, s->summary);
-	tap_context("%s", s->name);
+	unsigned depth = tap_prefix_depth();
+	tap_prefix_push("%s", s->name);
 	s->run(cfg);
-	tap_context(NULL);
+	tap_prefix_restore(depth);
 }
 
 enum verdict vfprobe_run(void)

@@ -34,7 +34,10 @@ void tap_begin(void)
 static void prefix_vpush(const char *fmt, va_list ap)
 {
 	if (depth >= TAP_PREFIX_DEPTH) {
-		overflow++;
+		/* Too deep: counted, and shown once as "..." after the rest. */
+		size_t at = prefix_end[depth];
+		if (overflow++ == 0 && at + 1 < sizeof(prefix))
+			snprintf(prefix + at, sizeof(prefix) - at, "%s...", at ? ": " : "");
 		return;
 	}
 	size_t at = prefix_end[depth];
@@ -57,7 +60,8 @@ void tap_prefix_push(const char *fmt, ...)
 void tap_prefix_pop(void)
 {
 	if (overflow) {
-		overflow--;
+		if (--overflow == 0)
+			prefix[prefix_end[depth]] = 0;
 		return;
 	}
 	if (depth)

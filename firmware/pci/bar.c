@@ -51,7 +51,8 @@ void pci_bar_restore(const struct pci_func *f)
 		if (!b->size)
 			continue;
 		uint16_t off = PCI_BASE_ADDRESS_0 + 4 * i;
-		uint32_t type = pci_cfg_read32(f->rid, off) & (b->is_io ? 0x3u : 0xfu);
+		uint32_t type =
+		    pci_cfg_read32(f->rid, off) & (b->is_io ? PCI_BAR_IO_FLAGS : PCI_BAR_MEM_FLAGS);
 		pci_cfg_write32(f->rid, off, (uint32_t)b->base | type);
 		if (b->is_64 && i + 1 < PCI_NUM_BARS)
 			pci_cfg_write32(f->rid, off + 4, (uint32_t)(b->base >> 32));

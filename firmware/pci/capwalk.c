@@ -34,7 +34,7 @@ static uint16_t walk_std(const volatile uint8_t *cfg, size_t len, int id, uint16
 	uint16_t status = rd16(cfg, PCI_STATUS);
 	if (status == 0xffff || !(status & PCI_STATUS_CAP_LIST))
 		return 0;
-	uint16_t pos = rd8(cfg, PCI_CAPABILITY_LIST) & 0xfc;
+	uint16_t pos = rd8(cfg, PCI_CAPABILITY_LIST) & PCI_CAP_PTR_MASK;
 	bool seen_after = after == 0;
 	/* (256 - 64) / 4 entries at most */
 	for (unsigned n = 0; pos; n++) {
@@ -51,7 +51,7 @@ static uint16_t walk_std(const volatile uint8_t *cfg, size_t len, int id, uint16
 			return pos;
 		if (pos == after)
 			seen_after = true;
-		pos = rd8(cfg, pos + PCI_CAP_LIST_NEXT) & 0xfc;
+		pos = rd8(cfg, pos + PCI_CAP_LIST_NEXT) & PCI_CAP_PTR_MASK;
 	}
 	return 0;
 }

@@ -44,11 +44,9 @@ struct pci_func {
 	/* Bridges: the bus range and memory windows below them. */
 	uint8_t secondary_bus, subordinate_bus;
 	struct pci_func *parent; /* the bridge above, NULL on the root bus */
-
-	/* Added by the PCI layer (appended so existing users are unaffected). */
-	uint16_t pcie_cap;   /* PCI Express capability offset, 0 if none */
-	uint8_t port_type;   /* PCI_EXP_TYPE_* from the PCIe capability */
-	bool ari_forwarding; /* downstream ports: ARI Forwarding Enable is set */
+	uint16_t pcie_cap;       /* PCI Express capability offset, 0 if none */
+	uint8_t port_type;       /* PCI_EXP_TYPE_* from the PCIe capability */
+	bool ari_forwarding;     /* downstream ports: ARI Forwarding Enable is set */
 	/* Bridges: memory and prefetchable windows (size 0 = closed). */
 	uint64_t mem_base, mem_size, pref_base, pref_size;
 	/* PFs: the SR-IOV capability as read at enumeration, and the VF BARs
@@ -106,7 +104,6 @@ uint16_t pci_sriov_num_vfs(const struct pci_func *pf); /* enabled now */
 struct pci_func *pci_sriov_vf(struct pci_func *pf, uint16_t i);
 pci_rid pci_sriov_vf_rid(const struct pci_func *pf, uint16_t i);
 
-/* --- additions ------------------------------------------------------------ */
 /* Why pci_init() failed ("ok" style text when it did not). */
 const char *pci_ecam_error(void);
 /* The bus range MCFG gave; false before a successful pci_init(). */
@@ -138,18 +135,20 @@ bool pci_msix_table(pci_rid rid, unsigned *bar, uint32_t *off);
 void pci_bar_restore(const struct pci_func *f);
 
 /* Function Level Reset (PCIe 6.0 §6.6.2): true when Device Capabilities
- * says the function supports it. pci_flr() sets Initiate FLR and waits the
- * 100 ms the spec gives the function; false when it cannot. */
+ * says the function supports it. pci_flr() sets Initiate FLR and waits
+ * PCI_FLR_WAIT_US (pci_regs.h), the time the spec gives the function;
+ * false when it cannot. */
 bool pci_flr_capable(pci_rid rid);
 bool pci_flr(pci_rid rid);
 
 /* SR-IOV details. */
 /* How long pci_sriov_enable()/disable() wait after setting/clearing VF
  * Enable before touching the VFs (PCIe 6.0 §9.3.3.3.1 allows a VF 100 ms
- * to answer; Linux also waits 1 s after clearing). Defaults 100000 / 0. */
+ * to answer; Linux also waits 1 s after clearing). Defaults
+ * PCI_SRIOV_VF_ENABLE_WAIT_US (pci_regs.h) / 0. */
 void pci_sriov_set_waits(uint32_t after_enable_us, uint32_t after_disable_us);
 /* Size the PF's VF BARs into pf->vf_bar[] (VF Enable and VF MSE must be
- * clear; System Page Size programmed first, §9.3.3.14). 0 on success. */
+ * clear; System Page Size programmed first, §9.3.3.13). 0 on success. */
 int pci_sriov_size_vf_bars(struct pci_func *pf);
 /* Address of BAR `bar` of VF i: VF BAR base + i x per-VF size; 0 if none. */
 uint64_t pci_sriov_vf_bar_addr(const struct pci_func *pf, uint16_t i, unsigned bar);

@@ -11,6 +11,7 @@
 
 #include "boot/acpi.h"
 #include "pci/pci.h"
+#include "pci/pci_regs.h"
 
 /* --- mcfg.c: ECAM from the MCFG table (PCI Firmware 3.3 §4.1.2) -------- */
 struct pci_ecam {
@@ -88,7 +89,7 @@ static inline uint64_t pci_sriov_page_bytes(uint32_t pgsize_bit)
 {
 	for (unsigned n = 0; n < 32; n++)
 		if (pgsize_bit & (1u << n))
-			return 1ull << (n + 12);
+			return 1ull << (n + PCI_SRIOV_PGSIZE_SHIFT);
 	return 0;
 }
 static inline unsigned pci_popcount32(uint32_t v)

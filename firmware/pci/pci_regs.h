@@ -40,9 +40,10 @@
 #define PCI_HEADER_TYPE_MULTI    0x80
 #define PCI_HEADER_TYPE_NORMAL   0
 #define PCI_HEADER_TYPE_BRIDGE   1
-#define PCI_CAPABILITY_LIST      0x34 /* §7.5.1.1.11 */
-#define PCI_INTERRUPT_LINE       0x3c /* §7.5.1.1.12 */
-#define PCI_INTERRUPT_PIN        0x3d /* §7.5.1.1.13 */
+#define PCI_CAPABILITY_LIST      0x34  /* §7.5.1.1.11 */
+#define PCI_CAP_PTR_MASK         0xfcu /* pointers are dword-aligned, bits 1:0 reserved */
+#define PCI_INTERRUPT_LINE       0x3c  /* §7.5.1.1.12 */
+#define PCI_INTERRUPT_PIN        0x3d  /* §7.5.1.1.13 */
 
 /* §7.5.1.2 Type 0 header */
 #define PCI_BASE_ADDRESS_0      0x10 /* §7.5.1.2.1 Base Address Registers */
@@ -50,8 +51,10 @@
 #define PCI_BAR_MEM_TYPE_MASK   0x06
 #define PCI_BAR_MEM_TYPE_64     0x04
 #define PCI_BAR_MEM_PREFETCH    0x08
-#define PCI_BAR_MEM_MASK        (~0x0full)
-#define PCI_BAR_IO_MASK         (~0x03ull)
+#define PCI_BAR_MEM_FLAGS       0x0fu /* memory BAR: space, type, prefetchable (RO) */
+#define PCI_BAR_IO_FLAGS        0x03u /* I/O BAR: space and reserved bit */
+#define PCI_BAR_MEM_MASK        (~(unsigned long long)PCI_BAR_MEM_FLAGS)
+#define PCI_BAR_IO_MASK         (~(unsigned long long)PCI_BAR_IO_FLAGS)
 #define PCI_SUBSYSTEM_VENDOR_ID 0x2c /* §7.5.1.2.3 */
 #define PCI_SUBSYSTEM_ID        0x2e
 #define PCI_ROM_ADDRESS         0x30 /* §7.5.1.2.4 */
@@ -62,15 +65,18 @@
 #define PCI_SUBORDINATE_BUS      0x1a /* §7.5.1.3.4 */
 #define PCI_MEMORY_BASE          0x20 /* §7.5.1.3.8: bits 15:4 = address 31:20 */
 #define PCI_MEMORY_LIMIT         0x22
+#define PCI_MEMORY_RANGE_MASK    0xfff0u
 #define PCI_PREF_MEMORY_BASE     0x24 /* §7.5.1.3.9 */
 #define PCI_PREF_MEMORY_LIMIT    0x26
+#define PCI_PREF_RANGE_TYPE_MASK 0xfu
 #define PCI_PREF_RANGE_TYPE_64   0x1
 #define PCI_PREF_BASE_UPPER32    0x28 /* §7.5.1.3.10 */
 #define PCI_PREF_LIMIT_UPPER32   0x2c /* §7.5.1.3.11 */
 #define PCI_BRIDGE_CONTROL       0x3e /* §7.5.1.3.13 */
 #define PCI_BRIDGE_CTL_BUS_RESET 0x40
 
-/* §7.5.3 Capability IDs (PCI Code and ID Assignment §2) */
+/* Capability IDs (PCI Code and ID Assignment §2) and the header of each
+ * capability in the list that starts at the Capabilities Pointer. */
 #define PCI_CAP_ID_PM      0x01
 #define PCI_CAP_ID_MSI     0x05
 #define PCI_CAP_ID_VNDR    0x09
@@ -111,6 +117,10 @@
 #define PCI_EXP_DEVCTL2          0x28      /* §7.5.3.16 Device Control 2 */
 #define PCI_EXP_DEVCTL2_ARI      0x0020    /* ARI Forwarding Enable */
 
+/* §6.6.2 Function Level Reset: after initiating FLR, software waits 100 ms
+ * before it may expect the function to be ready again. */
+#define PCI_FLR_WAIT_US 100000u
+
 /* §7.6.3 PCI Express Extended Capability Header */
 #define PCI_EXT_CAP_START   0x100
 #define PCI_EXT_CAP_ID(h)   ((h)&0xffffu)
@@ -149,8 +159,15 @@
 #define PCI_SRIOV_BAR          0x24        /* §9.3.3.14 VF BAR0..5 */
 #define PCI_SRIOV_VFM          0x3c        /* §9.3.3.15 VF Migration State Array Offset */
 #define PCI_SRIOV_SIZEOF       0x40
-/* §9.3.3.12: page sizes every PF must support: 4K, 8K, 64K, 256K, 1M, 4M
- * (bit n = 2^(n+12) bytes). */
+/* §9.3.3.12 Supported Page Sizes, §9.3.3.13 System Page Size: bit n is a
+ * page of 2^(n+12) bytes. Every PF supports 4K, 8K, 64K, 256K, 1M, 4M. */
+#define PCI_SRIOV_PGSIZE_SHIFT    12
+#define PCI_SRIOV_PGSIZE_4K       0x001u
+#define PCI_SRIOV_PGSIZE_64K      0x010u
 #define PCI_SRIOV_PGSIZE_REQUIRED 0x553u
+
+/* §9.3.3.3.1 VF Enable: a VF has 100 ms after VF Enable is set before it
+ * must answer configuration requests. */
+#define PCI_SRIOV_VF_ENABLE_WAIT_US 100000u
 
 #endif

@@ -6,8 +6,6 @@
 #include "pci/pci.h"
 #include "pci/pci_regs.h"
 
-#define FLR_WAIT_US 100000
-
 bool pci_flr_capable(pci_rid rid)
 {
 	uint16_t exp = pci_find_cap(rid, PCI_CAP_ID_EXP, 0);
@@ -21,6 +19,6 @@ bool pci_flr(pci_rid rid)
 		return false;
 	uint16_t ctl = pci_cfg_read16(rid, exp + PCI_EXP_DEVCTL);
 	pci_cfg_write16(rid, exp + PCI_EXP_DEVCTL, ctl | PCI_EXP_DEVCTL_BCR_FLR);
-	udelay(FLR_WAIT_US);
+	udelay(PCI_FLR_WAIT_US);
 	return true;
 }

@@ -21,7 +21,7 @@
 #define CPU_PAGE_BYTES 4096u
 #define MAX_BUSY       4096
 
-static uint32_t wait_enable_us = 100000, wait_disable_us = 0;
+static uint32_t wait_enable_us = PCI_SRIOV_VF_ENABLE_WAIT_US, wait_disable_us = 0;
 
 void pci_sriov_set_waits(uint32_t after_enable_us, uint32_t after_disable_us)
 {
@@ -113,7 +113,7 @@ static size_t collect_busy(const struct pci_func *pf, unsigned skip_bar, struct 
 static void write_vf_bar(struct pci_func *pf, unsigned b, uint64_t base)
 {
 	uint16_t off = pf->sriov_cap + PCI_SRIOV_BAR + 4 * b;
-	uint32_t type = pci_cfg_read32(pf->rid, off) & 0xfu;
+	uint32_t type = pci_cfg_read32(pf->rid, off) & PCI_BAR_MEM_FLAGS;
 	pci_cfg_write32(pf->rid, off, (uint32_t)base | type);
 	if (pf->vf_bar[b].is_64)
 		pci_cfg_write32(pf->rid, off + 4, (uint32_t)(base >> 32));

@@ -29,7 +29,7 @@ bool pci_vf_last_bus(pci_rid pf, uint16_t offset, uint16_t stride, uint16_t n, u
 uint32_t pci_sriov_pick_page_size(uint32_t supported, uint64_t page_bytes)
 {
 	for (unsigned n = 0; n < 32; n++)
-		if ((1ull << (n + 12)) == page_bytes && (supported & (1u << n)))
+		if ((1ull << (n + PCI_SRIOV_PGSIZE_SHIFT)) == page_bytes && (supported & (1u << n)))
 			return 1u << n;
 	return supported & (~supported + 1);
 }

@@ -7,8 +7,8 @@
 
 struct pci_range pci_bridge_mem_window(uint16_t base_reg, uint16_t limit_reg)
 {
-	uint64_t base = (uint64_t)(base_reg & 0xfff0u) << 16;
-	uint64_t limit = ((uint64_t)(limit_reg & 0xfff0u) << 16) | 0xfffffu;
+	uint64_t base = (uint64_t)(base_reg & PCI_MEMORY_RANGE_MASK) << 16;
+	uint64_t limit = ((uint64_t)(limit_reg & PCI_MEMORY_RANGE_MASK) << 16) | 0xfffffu;
 	if (limit < base)
 		return (struct pci_range){0, 0};
 	return (struct pci_range){base, limit - base + 1};
@@ -17,9 +17,9 @@ struct pci_range pci_bridge_mem_window(uint16_t base_reg, uint16_t limit_reg)
 struct pci_range pci_bridge_pref_window(uint16_t base_reg, uint16_t limit_reg, uint32_t base_upper,
                                         uint32_t limit_upper)
 {
-	uint64_t base = (uint64_t)(base_reg & 0xfff0u) << 16;
-	uint64_t limit = ((uint64_t)(limit_reg & 0xfff0u) << 16) | 0xfffffu;
-	if ((base_reg & 0xf) == 1) { /* 64-bit window */
+	uint64_t base = (uint64_t)(base_reg & PCI_MEMORY_RANGE_MASK) << 16;
+	uint64_t limit = ((uint64_t)(limit_reg & PCI_MEMORY_RANGE_MASK) << 16) | 0xfffffu;
+	if ((base_reg & PCI_PREF_RANGE_TYPE_MASK) == PCI_PREF_RANGE_TYPE_64) {
 		base |= (uint64_t)base_upper << 32;
 		limit |= (uint64_t)limit_upper << 32;
 	}

@@ -15,11 +15,9 @@
  *   };
  *   deviations_register(virtio_deviations, DEVIATION_COUNT(virtio_deviations));
  *   ...
- *   deviation_expect("virtio-foo", cfg->model);  // before the failing check
- *   tap_check_eq(...);
+ *   tap_check_eq_kfail(deviation_known("virtio-foo", cfg->model), got, want, rule, "...");
  *
- * Plain run-time registration, no linker section (the lead may move it to
- * one later the way VFPROBE_SUITE works). */
+ * Registration is at run time: a table registers when its suite starts. */
 #ifndef VFPROBE_TESTS_DEVIATIONS_H
 #define VFPROBE_TESTS_DEVIATIONS_H
 
@@ -30,7 +28,7 @@ struct deviation {
 	const char *id;       /* short stable name, used by the checks */
 	const char *rule;     /* the rule QEMU breaks, with its section */
 	const char *evidence; /* what the guest observes */
-	const char *source;   /* QEMU 10.2.2 file:line (under /work/qemu-ref) */
+	const char *source;   /* file:line in the QEMU 10.2.2 source */
 	const char *models;   /* comma-separated models it applies to, or "*" */
 };
 
@@ -41,9 +39,8 @@ struct deviation {
 bool deviations_register(const struct deviation *table, size_t n);
 const struct deviation *deviation_find(const char *id);
 bool deviation_applies(const struct deviation *d, const char *model);
-/* When deviation `id` is known for `model`, mark the next check as TAP
- * TODO (citing the source) and return true. An unknown id is a diagnostic
- * (a typo must not hide a failure): the check then runs as normal. */
+/* Older form of deviation_known(): marks the next check through
+ * tap_todo_next() and returns true when the deviation applies. */
 bool deviation_expect(const char *id, const char *model);
 /* The reason text for tap_check_kfail() when deviation `id` is known for
  * `model` ("known QEMU deviation ID (source)"), else NULL. An unknown id

@@ -8,11 +8,12 @@
 
 #include "deviations.h"
 #include "pci/pci.h"
+#include "pci/pf_model.h"
 #include "lib/suite.h"
 
 struct sriov_ctx {
 	const struct run_config *cfg;
-	const char *model; /* from the PF's IDs: "virtio-net", "igb", "nvme" or NULL */
+	const struct pf_model *model; /* from the PF's IDs, NULL when unknown */
 	struct pci_func *pf;
 	char name[8]; /* "bb:dd.f" of the PF */
 	uint16_t total;
@@ -28,10 +29,11 @@ bool sriov_rid_answers(pci_rid rid);
  * first `expect` VFs; *first_stray gets the first such RID. */
 unsigned sriov_count_answering_vfs(const struct sriov_ctx *c, uint16_t upto);
 unsigned sriov_count_strays(const struct sriov_ctx *c, uint16_t expect, pci_rid *first_stray);
-/* Mark the next check TODO when `id` is a known deviation for this PF. */
-static inline void sriov_known(const struct sriov_ctx *c, const char *id)
+/* The reason text for tap_check_kfail() when `id` is a known deviation of
+ * this PF's model, else NULL. */
+static inline const char *sriov_known(const struct sriov_ctx *c, const char *id)
 {
-	deviation_expect(id, c->model);
+	return deviation_known(id, c->model ? c->model->name : NULL);
 }
 
 /* One check per rule across all VFs: the first failing VF is what `got`
@@ -52,14 +54,21 @@ static inline void agg_fail(struct agg *a, const char *fmt, ...)
 	}
 }
 
-static inline bool agg_report(struct agg *a, const char *rule, const char *want, const char *what)
+/* `known`: NULL, or the known deviation that makes a failure a TODO. */
+static inline bool agg_report_kfail(const char *known, struct agg *a, const char *rule, const char *want,
+                                    const char *what)
 {
 	char got[200];
 	if (a->bad)
 		snprintf(got, sizeof(got), "%s (%u of %u VFs fail)", a->got, a->bad, a->total);
 	else
 		snprintf(got, sizeof(got), "all %u VFs", a->total);
-	return tap_check(a->bad == 0, rule, got, want, "%s", what);
+	return tap_check_kfail(known, a->bad == 0, rule, got, want, "%s", what);
+}
+
+static inline bool agg_report(struct agg *a, const char *rule, const char *want, const char *what)
+{
+	return agg_report_kfail(NULL, a, rule, want, what);
 }
 
 /* The areas, in the order the suite runs them. */

@@ -6,8 +6,6 @@
 #include "pci/pci_regs.h"
 #include "sriov.h"
 
-#define VF_ENABLE_WAIT_US 100000 /* §9.3.3.3.1: a VF may take 100 ms to answer */
-
 static void check_none_answer(struct sriov_ctx *c, const char *when)
 {
 	unsigned n = sriov_count_answering_vfs(c, c->total);
@@ -59,7 +57,7 @@ void sriov_check_lifecycle(struct sriov_ctx *c)
 	struct pci_func *pf = c->pf;
 	uint16_t n = c->total;
 	check_none_answer(c, "before VF Enable");
-	pci_sriov_set_waits(VF_ENABLE_WAIT_US, 0);
+	pci_sriov_set_waits(PCI_SRIOV_VF_ENABLE_WAIT_US, 0);
 	int r = pci_sriov_enable(pf, n);
 	if (!tap_check_eq(r, 0, "PCIe 6.0 §9.3.3: NumVFs, System Page Size, VF BARs, then VF Enable",
 	                  "enable all %u VFs", n))
@@ -87,7 +85,7 @@ void sriov_check_lifecycle(struct sriov_ctx *c)
 	    pci_cfg_read16(pf->rid, cap + PCI_SRIOV_CTRL) & ~(PCI_SRIOV_CTRL_VFE | PCI_SRIOV_CTRL_MSE);
 	pci_cfg_write16(pf->rid, cap + PCI_SRIOV_NUM_VF, (uint16_t)(c->total + 1));
 	pci_cfg_write16(pf->rid, cap + PCI_SRIOV_CTRL, ctrl | PCI_SRIOV_CTRL_VFE);
-	udelay(VF_ENABLE_WAIT_US);
+	udelay(PCI_SRIOV_VF_ENABLE_WAIT_US);
 	ans = sriov_count_answering_vfs(c, c->total + 1);
 	char got[48];
 	snprintf(got, sizeof(got), "%u answer", ans);
@@ -114,7 +112,7 @@ void sriov_check_cycles(struct sriov_ctx *c)
 		}
 		/* Poll up to the 100 ms a VF may take instead of always
 		 * sleeping it, so hundreds of cycles fit in a boot. */
-		struct deadline d = deadline_in_us(VF_ENABLE_WAIT_US);
+		struct deadline d = deadline_in_us(PCI_SRIOV_VF_ENABLE_WAIT_US);
 		unsigned on = sriov_count_answering_vfs(c, n);
 		while (on != want && !deadline_passed(d))
 			on = sriov_count_answering_vfs(c, n);
@@ -125,7 +123,7 @@ void sriov_check_cycles(struct sriov_ctx *c)
 		if (off != 0 && bad_off++ == 0 && !fail && !bad_on)
 			first = k;
 	}
-	pci_sriov_set_waits(VF_ENABLE_WAIT_US, 0);
+	pci_sriov_set_waits(PCI_SRIOV_VF_ENABLE_WAIT_US, 0);
 	char got[96];
 	snprintf(got, sizeof(got),
 	         "%u enable failures, %u wrong counts enabled, %u VFs left after disable (first: cycle %u)",

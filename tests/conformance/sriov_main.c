@@ -3,8 +3,6 @@
  * PF model (virtio-net with user-created VFs, igb, nvme). Each check is one
  * TAP point naming its rule and comparing what the device returned with
  * what the rule (or the topology the host asked for) demands. */
-#include <string.h>
-
 #include "pci/pci.h"
 #include "pci/pci_regs.h"
 #include "sriov.h"
@@ -49,35 +47,26 @@ unsigned sriov_count_strays(const struct sriov_ctx *c, uint16_t expect, pci_rid 
 	return n;
 }
 
-static const char *model_of(const struct pci_func *pf)
-{
-	if (pf->vendor == 0x1af4 && pf->device == 0x1041)
-		return "virtio-net";
-	if (pf->vendor == 0x8086 && pf->device == 0x10c9)
-		return "igb";
-	if (pf->class_code == 0x010802)
-		return "nvme";
-	return NULL;
-}
-
 static void run_pf(const struct run_config *cfg, struct pci_func *pf)
 {
-	struct sriov_ctx c = {.cfg = cfg, .pf = pf, .model = model_of(pf)};
+	struct sriov_ctx c = {.cfg = cfg, .pf = pf, .model = pf_model_of(pf)};
+	const char *model = c.model ? c.model->name : NULL;
 	pci_rid_str(pf->rid, c.name);
-	tap_context("sriov: %s", c.name);
+	tap_prefix_push("%s", c.name);
 	c.total = pci_cfg_read16(pf->rid, pf->sriov_cap + PCI_SRIOV_TOTAL_VF);
 	c.cycles = cfg->short_mode ? 100 : 500;
 	if (cfg->model)
-		tap_check(c.model && strcmp(c.model, cfg->model) == 0,
-		          "topology: the PF is the model asked for", c.model ? c.model : "unknown",
-		          cfg->model, "PF %04x:%04x is a %s", pf->vendor, pf->device, cfg->model);
-	deviations_list(c.model);
+		tap_check(c.model && c.model == pf_model_by_name(cfg->model),
+		          "topology: the PF is the model asked for", model ? model : "unknown", cfg->model,
+		          "PF %04x:%04x is a %s", pf->vendor, pf->device, cfg->model);
+	deviations_list(model);
 	sriov_check_capability(&c);
 	sriov_check_vf_bar_regs(&c);
 	sriov_check_lifecycle(&c);
 	sriov_check_cycles(&c);
 	sriov_check_reset(&c);
 	pci_sriov_disable(pf);
+	tap_prefix_pop();
 }
 
 /* Several PFs at once: each keeps its own VFs and VF memory (§9.3.3). */
@@ -142,7 +131,6 @@ static void run(const struct run_config *cfg)
 		tap_check_true(n > 0, "topology: at least one SR-IOV PF", "an SR-IOV PF is present");
 	for (size_t i = 0; i < n; i++)
 		run_pf(cfg, pci_sriov_pf(i));
-	tap_context("sriov");
 	if (n > 1)
 		check_all_pfs_together();
 }

@@ -94,9 +94,9 @@ static void check_pf_flr(struct sriov_ctx *c)
 		tap_check_eq(sriov_count_answering_vfs(c, n), n,
 		             "PCIe 6.0 §9.3.3.9-10: re-enabled VFs answer at Offset/Stride",
 		             "all %u VFs answer again after PF FLR", n);
-		tap_context("sriov: %s: after PF FLR", c->name);
+		tap_prefix_push("after PF FLR");
 		sriov_check_vf_bar_placement(c);
-		tap_context("sriov: %s", c->name);
+		tap_prefix_pop();
 	}
 	pci_sriov_disable(pf);
 }

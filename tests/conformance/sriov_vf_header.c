@@ -92,19 +92,19 @@ void sriov_check_vf_headers(struct sriov_ctx *c)
 	           "VF Vendor ID reads 0xFFFF");
 	agg_report(&did, "PCIe 6.0 §9.3.4.1.2 VF Device ID reads FFFFh", "0xffff",
 	           "VF Device ID reads 0xFFFF");
-	sriov_known(c, "sriov-vf-command-mse-writable");
-	agg_report(&mse, "PCIe 6.0 §9.3.4.1.3 VF Command Memory Space Enable is RO 0",
-	           "0, stays 0 when written", "VF Memory Space Enable reads 0 and stays 0");
-	sriov_known(c, "sriov-vf-command-iose-writable");
-	agg_report(&io, "PCIe 6.0 §9.3.4.1.3 VF Command I/O Space Enable is RO 0", "0, stays 0 when written",
-	           "VF I/O Space Enable reads 0 and stays 0");
+	agg_report_kfail(sriov_known(c, "sriov-vf-command-mse-writable"), &mse,
+	                 "PCIe 6.0 §9.3.4.1.3 VF Command Memory Space Enable is RO 0",
+	                 "0, stays 0 when written", "VF Memory Space Enable reads 0 and stays 0");
+	agg_report_kfail(sriov_known(c, "sriov-vf-command-iose-writable"), &io,
+	                 "PCIe 6.0 §9.3.4.1.3 VF Command I/O Space Enable is RO 0", "0, stays 0 when written",
+	                 "VF I/O Space Enable reads 0 and stays 0");
 	agg_report(&bars, "PCIe 6.0 §9.3.4.1.11 VF Base Address Registers read 0 (VF BARs live in the PF)",
 	           "0", "VF header BARs read 0");
 	agg_report(&bars_w, "PCIe 6.0 §9.3.4.1.11 VF Base Address Registers are RO 0", "0 after writing ~0",
 	           "VF header BARs stay 0 when written");
-	sriov_known(c, "sriov-vf-interrupt-pin");
-	agg_report(&pin, "PCIe 6.0 §9.3.4.1.18 VF Interrupt Pin is 0 (no INTx for VFs)", "0",
-	           "VF Interrupt Pin reads 0");
+	agg_report_kfail(sriov_known(c, "sriov-vf-interrupt-pin"), &pin,
+	                 "PCIe 6.0 §9.3.4.1.18 VF Interrupt Pin is 0 (no INTx for VFs)", "0",
+	                 "VF Interrupt Pin reads 0");
 	agg_report(&htype, "PCIe 6.0 §9.3.4.1.9 VF Header Type is 0 (Type 0 header)", "0",
 	           "VF Header Type is 0");
 	agg_report(&cls, "PCIe 6.0 §9.3.4.1.6 VF Class Code is the PF's", "the PF's Class Code",

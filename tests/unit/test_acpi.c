@@ -43,7 +43,7 @@ static struct fake *make_fake(void)
 int main(void)
 {
 	tap_begin();
-	tap_context("acpi");
+	tap_prefix_push("acpi");
 	struct fake *f = make_fake();
 	enum acpi_status st;
 	tap_check_eq(acpi_init(&f->rsdp), ACPI_OK, "valid RSDP + XSDT accepted", "good tables");
