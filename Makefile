@@ -73,7 +73,7 @@ $(BUILD)/test.efi: $(BUILD)/test.so
 
 # --- host-side unit tests ---------------------------------------------------
 # Firmware sources with no hardware access, built for the host with sanitizers.
-HOST_PURE_SRCS := $(wildcard firmware/lib/*.c firmware/boot/acpi.c firmware/virtio/split.c firmware/virtio/caps.c firmware/pci/mcfg.c firmware/pci/capwalk.c firmware/pci/bar_decode.c firmware/pci/window.c firmware/pci/vf_math.c)
+HOST_PURE_SRCS := $(wildcard firmware/lib/*.c firmware/boot/acpi.c firmware/virtio/virtq.c firmware/virtio/vq_check.c firmware/virtio/split.c firmware/virtio/caps.c firmware/pci/mcfg.c firmware/pci/capwalk.c firmware/pci/bar_decode.c firmware/pci/window.c firmware/pci/vf_math.c)
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -Ifirmware -Itests -Itests/unit
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
