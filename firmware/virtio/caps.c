@@ -1,75 +1,83 @@
-/* firmware/virtio/caps.c: virtio structure capabilities (pure). */
+/* firmware/virtio/caps.c: virtio structure capabilities (pure). The list
+ * itself is walked by pci/capwalk.c; this file reads the virtio vendor
+ * capabilities it finds. */
 #include "virtio/caps.h"
 
 #include <string.h>
 
+#include "pci/pci_pure.h"
+#include "pci/pci_regs.h"
 #include "virtio/spec_pci.h"
 
-#define PCI_STATUS          0x06
-#define PCI_STATUS_CAP_LIST 0x10
-#define PCI_CAPABILITY_LIST 0x34
-#define PCI_MAX_CAPS        48 /* (256 - 64) / 4 */
-
-static uint32_t rd32(vpci_cfg_read8_fn rd, void *ctx, uint16_t off)
+static uint32_t cfg_le32(const volatile uint8_t *cfg, uint16_t off)
 {
-	return (uint32_t)rd(ctx, off) | (uint32_t)rd(ctx, (uint16_t)(off + 1)) << 8 |
-	       (uint32_t)rd(ctx, (uint16_t)(off + 2)) << 16 | (uint32_t)rd(ctx, (uint16_t)(off + 3)) << 24;
+	return (uint32_t)cfg[off] | (uint32_t)cfg[off + 1] << 8 | (uint32_t)cfg[off + 2] << 16 |
+	       (uint32_t)cfg[off + 3] << 24;
 }
 
-int vpci_parse_caps(vpci_cfg_read8_fn rd, void *ctx, bool want_device, struct vpci_caps *out)
+static struct vpci_region *region_of(struct vpci_caps *out, uint8_t cfg_type)
+{
+	switch (cfg_type) {
+	case VIRTIO_PCI_CAP_COMMON_CFG:
+		return &out->common;
+	case VIRTIO_PCI_CAP_NOTIFY_CFG:
+		return &out->notify;
+	case VIRTIO_PCI_CAP_ISR_CFG:
+		return &out->isr;
+	case VIRTIO_PCI_CAP_DEVICE_CFG:
+		return &out->device;
+	case VIRTIO_PCI_CAP_PCI_CFG:
+		return &out->pci_cfg;
+	default:
+		return NULL;
+	}
+}
+
+static void parse_vendor_cap(const volatile uint8_t *cfg, uint16_t pos, struct vpci_caps *out)
+{
+	uint8_t cap_len = cfg[pos + offsetof(struct virtio_pci_cap, cap_len)];
+	uint8_t type = cfg[pos + offsetof(struct virtio_pci_cap, cfg_type)];
+	uint8_t bar = cfg[pos + offsetof(struct virtio_pci_cap, bar)];
+	struct vpci_region *r = region_of(out, type);
+	unsigned need = type == VIRTIO_PCI_CAP_NOTIFY_CFG ? sizeof(struct virtio_pci_notify_cap)
+	                                                  : sizeof(struct virtio_pci_cap);
+	out->vendor_caps++;
+	/* virtio v1.3 §4.1.4.1 Driver Requirements: Virtio Structure PCI
+	 * Capabilities: BAR values 0x6..0xff are reserved and such a
+	 * capability MUST be ignored (the PCI config access capability has no
+	 * BAR of its own to check). A body running past the standard config
+	 * space is malformed too. */
+	if (!r || cap_len < need || pos + need > PCI_CFG_SPACE_SIZE ||
+	    (bar >= PCI_NUM_BARS && type != VIRTIO_PCI_CAP_PCI_CFG)) {
+		out->ignored_caps++;
+		return;
+	}
+	if (r->found)
+		return;
+	r->found = true;
+	r->bar = bar;
+	r->cap_off = pos;
+	r->offset = cfg_le32(cfg, (uint16_t)(pos + offsetof(struct virtio_pci_cap, offset)));
+	r->length = cfg_le32(cfg, (uint16_t)(pos + offsetof(struct virtio_pci_cap, length)));
+	if (type == VIRTIO_PCI_CAP_NOTIFY_CFG)
+		out->notify_off_multiplier = cfg_le32(
+		    cfg, (uint16_t)(pos + offsetof(struct virtio_pci_notify_cap, notify_off_multiplier)));
+}
+
+int vpci_parse_caps(const volatile uint8_t *cfg, size_t len, bool want_device, struct vpci_caps *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (!(rd(ctx, PCI_STATUS) & PCI_STATUS_CAP_LIST))
-		return -1;
-	uint8_t pos = rd(ctx, PCI_CAPABILITY_LIST) & 0xfc;
-	for (int n = 0; pos; n++) {
-		if (n >= PCI_MAX_CAPS || pos < 0x40) {
-			out->list_broken = true;
+	out->list_broken = pci_capwalk_std_problem(cfg, len) != NULL;
+	/* A broken list may loop through vendor capabilities: visit each
+	 * dword-aligned position (0x40..0xfc) once. */
+	uint64_t visited = 0;
+	for (uint16_t pos = pci_capwalk_std(cfg, len, PCI_CAP_ID_VNDR, 0); pos;
+	     pos = pci_capwalk_std(cfg, len, PCI_CAP_ID_VNDR, pos)) {
+		uint64_t bit = 1ull << ((pos - PCI_CAP_MIN_OFFSET) / 4);
+		if (visited & bit)
 			break;
-		}
-		uint8_t id = rd(ctx, pos), next = rd(ctx, (uint16_t)(pos + 1)) & 0xfc;
-		if (id == PCI_CAP_ID_VNDR) {
-			uint8_t cap_len = rd(ctx, (uint16_t)(pos + 2));
-			uint8_t type = rd(ctx, (uint16_t)(pos + 3));
-			uint8_t bar = rd(ctx, (uint16_t)(pos + 4));
-			struct vpci_region *r = NULL;
-			switch (type) {
-			case VIRTIO_PCI_CAP_COMMON_CFG:
-				r = &out->common;
-				break;
-			case VIRTIO_PCI_CAP_NOTIFY_CFG:
-				r = &out->notify;
-				break;
-			case VIRTIO_PCI_CAP_ISR_CFG:
-				r = &out->isr;
-				break;
-			case VIRTIO_PCI_CAP_DEVICE_CFG:
-				r = &out->device;
-				break;
-			case VIRTIO_PCI_CAP_PCI_CFG:
-				r = &out->pci_cfg;
-				break;
-			default:
-				break;
-			}
-			out->vendor_caps++;
-			unsigned need = type == VIRTIO_PCI_CAP_NOTIFY_CFG ? 20u : 16u;
-			/* virtio v1.3 §4.1.4: BAR values 0x6..0xff are reserved and
-			 * such a capability MUST be ignored (the PCI config access
-			 * capability has no BAR of its own to check). */
-			if (!r || cap_len < need || (bar > 5 && type != VIRTIO_PCI_CAP_PCI_CFG)) {
-				out->ignored_caps++;
-			} else if (!r->found) {
-				r->found = true;
-				r->bar = bar;
-				r->cap_off = pos;
-				r->offset = rd32(rd, ctx, (uint16_t)(pos + 8));
-				r->length = rd32(rd, ctx, (uint16_t)(pos + 12));
-				if (type == VIRTIO_PCI_CAP_NOTIFY_CFG)
-					out->notify_off_multiplier = rd32(rd, ctx, (uint16_t)(pos + 16));
-			}
-		}
-		pos = next;
+		visited |= bit;
+		parse_vendor_cap(cfg, pos, out);
 	}
 	bool ok = out->common.found && out->notify.found && out->isr.found &&
 	          (!want_device || out->device.found) && !out->list_broken;

@@ -1,11 +1,13 @@
 /* firmware/virtio/caps.h: finding the virtio structures through the PCI
  * capability list (virtio v1.3 §4.1.4 Virtio Structure PCI Capabilities).
- * Pure: reads config space through a callback, so tests/unit can feed it a
- * fake register file. */
+ * Pure: reads a function's config space given as bytes (the ECAM window,
+ * struct pci_func's cfg, or a buffer in tests/unit); the list itself is
+ * walked by pci_capwalk_std (pci/pci_pure.h). */
 #ifndef VFPROBE_VIRTIO_CAPS_H
 #define VFPROBE_VIRTIO_CAPS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct vpci_region {
@@ -19,17 +21,17 @@ struct vpci_caps {
 	struct vpci_region common, notify, isr, device, pci_cfg;
 	uint32_t notify_off_multiplier;
 	unsigned vendor_caps;  /* virtio vendor capabilities seen */
-	unsigned ignored_caps; /* skipped: reserved BAR, short cap_len, unknown type */
-	bool list_broken;      /* a loop or a pointer into the header */
+	unsigned ignored_caps; /* skipped: reserved BAR, short cap_len, body past 0xff, unknown type */
+	bool list_broken;      /* a loop or a pointer into the header (pci_capwalk_std_problem) */
 };
 
-typedef uint8_t (*vpci_cfg_read8_fn)(void *ctx, uint16_t off);
-
-/* Walk the capability list; the first usable instance of each type wins
- * (virtio v1.3 §4.1.4: "the driver SHOULD use the first instance of each
- * virtio structure type they can support"). 0 when common, notify, ISR and
- * (if want_device) device were all found; -1 otherwise. */
-int vpci_parse_caps(vpci_cfg_read8_fn rd, void *ctx, bool want_device, struct vpci_caps *out);
+/* Walk the capability list of `cfg` (`len` bytes: 256 or 4096); the first
+ * usable instance of each type wins (virtio v1.3 §4.1.4.1 Driver
+ * Requirements: Virtio Structure PCI Capabilities: "the driver SHOULD use
+ * the first instance of each virtio structure type they can support"). 0
+ * when common, notify, ISR and (if want_device) device were all found and
+ * the list is sound; -1 otherwise. */
+int vpci_parse_caps(const volatile uint8_t *cfg, size_t len, bool want_device, struct vpci_caps *out);
 
 /* Does [offset, offset+length) fit a BAR of bar_size bytes? */
 bool vpci_region_fits(const struct vpci_region *r, uint64_t bar_size);

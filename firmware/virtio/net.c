@@ -1,5 +1,5 @@
-/* firmware/virtio/net.c: virtio-net, polled (virtio v1.3 §5.1). Uses the
- * transport (vpci_*) and the queue API (vq_*) only. */
+/* firmware/virtio/net.c: virtio-net, polled (virtio v1.3 §5.1 Network
+ * Device). Uses the transport (vpci_*) and the queue API (vq_*) only. */
 #include "virtio/net.h"
 
 #include <stdarg.h>
@@ -32,7 +32,7 @@ static int vq_broken(struct net_dev *nd, struct virtq *vq, const char *qname)
 int net_read_config(struct net_dev *nd, uint8_t mac[6], uint16_t *status)
 {
 	struct virtio_pci_dev *vp = &nd->vp;
-	for (unsigned tries = 0; tries < 100; tries++) {
+	for (unsigned tries = 0; tries < VIRTIO_CONFIG_GENERATION_TRIES; tries++) {
 		uint8_t before = vpci_config_generation(vp);
 		for (unsigned i = 0; i < 6; i++)
 			mac[i] = vpci_dev_read8(vp, offsetof(struct virtio_net_config, mac) + i);
@@ -44,7 +44,7 @@ int net_read_config(struct net_dev *nd, uint8_t mac[6], uint16_t *status)
 			return 0;
 		}
 	}
-	return net_fail(nd, "config_generation never settled over 100 reads");
+	return net_fail(nd, "config_generation never settled over %u reads", VIRTIO_CONFIG_GENERATION_TRIES);
 }
 
 static void rx_post(struct net_dev *nd, uint16_t i)
@@ -76,7 +76,8 @@ static int net_start(struct net_dev *nd, const struct pci_func *f, bool first)
 	if (vpci_init_features(vp, want) != 0)
 		return net_fail(nd, "%s", vp->err);
 	nd->mrg = virtio_has(vp, VIRTIO_NET_F_MRG_RXBUF);
-	/* virtio v1.3 §5.1.6: num_buffers is present with VERSION_1. */
+	/* virtio v1.3 §5.1.6 Device Operation: num_buffers is present with
+	 * VERSION_1. */
 	nd->hdr_len = sizeof(struct virtio_net_hdr);
 	if (first) {
 		uint16_t rs = nd->opts.rx_size ? nd->opts.rx_size : 256;
@@ -100,9 +101,9 @@ static int net_start(struct net_dev *nd, const struct pci_func *f, bool first)
 			goto err_failed;
 	}
 	nd->rx_buf_len = nd->opts.rx_buf_len ? nd->opts.rx_buf_len : 2048;
-	/* virtio v1.3 §5.1.6.3.1: without MRG_RXBUF (and no GUEST_TSO/UFO)
-	 * each buffer holds a whole frame: >= 1526 bytes. With it, at least
-	 * the header. */
+	/* virtio v1.3 §5.1.6.3.1 Driver Requirements: Setting Up Receive
+	 * Buffers: without MRG_RXBUF (and no GUEST_TSO/UFO) each buffer holds
+	 * a whole frame: >= 1526 bytes. With it, at least the header. */
 	uint32_t min = nd->mrg ? nd->hdr_len : ETH_FRAME_LEN + nd->hdr_len;
 	if (nd->rx_buf_len < min)
 		nd->rx_buf_len = min;
@@ -122,7 +123,8 @@ static int net_start(struct net_dev *nd, const struct pci_func *f, bool first)
 	for (uint16_t i = 0; i < nd->rxq.size; i++)
 		rx_post(nd, i);
 	vpci_driver_ok(vp);
-	/* virtio v1.3 §3.1.1: no notification before DRIVER_OK. */
+	/* virtio v1.3 §3.1.1 Driver Requirements: Device Initialization: no
+	 * notification before DRIVER_OK. */
 	net_rx_kick(nd);
 	return 0;
 err_failed:
@@ -151,7 +153,7 @@ int net_reopen(struct net_dev *nd, const struct pci_func *f, const struct net_op
 
 int net_close(struct net_dev *nd)
 {
-	return vpci_reset(&nd->vp, 100000);
+	return vpci_reset(&nd->vp, VIRTIO_PCI_RESET_TIMEOUT_US);
 }
 
 int net_tx(struct net_dev *nd, const void *frame, size_t len)
@@ -166,7 +168,8 @@ int net_tx(struct net_dev *nd, const void *frame, size_t len)
 	}
 	uint16_t slot = nd->tx_free[--nd->tx_nfree];
 	uint8_t *b = nd->tx_bufs + (size_t)slot * NET_TX_SLOT;
-	/* The header stays zero: no offloads, GSO_NONE (virtio v1.3 §5.1.6.2). */
+	/* The header stays zero: no offloads, GSO_NONE (virtio v1.3 §5.1.6.2
+	 * Packet Transmission). */
 	memcpy(b + nd->hdr_len, frame, len);
 	struct vq_sg sg = {dma_addr(b), (uint32_t)(nd->hdr_len + len)};
 	if (vq_add(&nd->txq, &sg, 1, 0, (void *)(uintptr_t)(slot + 1u)) != 0) {
@@ -230,8 +233,9 @@ int net_rx(struct net_dev *nd, void *buf, size_t cap, size_t *out_len)
 			}
 			const struct virtio_net_hdr *h = (const void *)b;
 			uint16_t nb = nd->mrg ? h->num_buffers : 1;
-			/* virtio v1.3 §5.1.6.4: without MRG_RXBUF num_buffers is
-			 * unused; with it, it counts this buffer too (>= 1). */
+			/* virtio v1.3 §5.1.6.4 Processing of Incoming Packets:
+			 * without MRG_RXBUF num_buffers is unused; with it, it
+			 * counts this buffer too (>= 1). */
 			if (nb == 0 || nb > nd->rxq.size) {
 				rx_post(nd, i);
 				return net_fail(nd, "RX num_buffers %u outside 1..%u", nb, nd->rxq.size);

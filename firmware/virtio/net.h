@@ -66,7 +66,8 @@ int net_reopen(struct net_dev *nd, const struct pci_func *f, const struct net_op
 int net_close(struct net_dev *nd);
 
 /* MAC and status, a consistent snapshot under config_generation
- * (virtio v1.3 §2.5.1). 0, or -1 when the generation never settled. */
+ * (virtio v1.3 §2.5.1 Driver Requirements: Device Configuration Space).
+ * 0, or -1 when the generation never settled. */
 int net_read_config(struct net_dev *nd, uint8_t mac[6], uint16_t *status);
 
 /* 0, -2 when no TX slot is free (reap or kick first), -1 broken. */

@@ -7,6 +7,7 @@
 #include "boot/io.h"
 #include "boot/mem.h"
 #include "boot/timer.h"
+#include "pci/pci_regs.h"
 #include "virtio/vpci.h"
 
 static void vp_err(struct virtio_pci_dev *vp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -27,7 +28,9 @@ uint64_t vpci_read_w(volatile uint8_t *p, size_t width)
 		return mmio_read16(p);
 	case 4:
 		return mmio_read32(p);
-	default: /* virtio v1.3 §4.1.3.1: 64-bit fields as two 32-bit halves */
+	default:
+		/* virtio v1.3 §4.1.3.1 Driver Requirements: PCI Device Layout:
+		 * 64-bit fields as two 32-bit halves. */
 		return mmio_read32(p) | (uint64_t)mmio_read32(p + 4) << 32;
 	}
 }
@@ -49,11 +52,6 @@ void vpci_write_w(volatile uint8_t *p, size_t width, uint64_t v)
 		mmio_write32(p + 4, (uint32_t)(v >> 32));
 		break;
 	}
-}
-
-static uint8_t cfg_rd8(void *ctx, uint16_t off)
-{
-	return pci_cfg_read8(*(pci_rid *)ctx, off);
 }
 
 static volatile uint8_t *map_region(struct virtio_pci_dev *vp, const struct pci_func *f,
@@ -78,8 +76,7 @@ int vpci_open(struct virtio_pci_dev *vp, const struct pci_func *f)
 	memset(vp, 0, sizeof(*vp));
 	vp->rid = f->rid;
 	snprintf(vp->name, sizeof(vp->name), "%02x:%02x.%x", f->rid >> 8, (f->rid >> 3) & 0x1f, f->rid & 7);
-	pci_rid rid = f->rid;
-	if (vpci_parse_caps(cfg_rd8, &rid, true, &vp->caps) != 0) {
+	if (vpci_parse_caps(f->cfg, PCI_CFG_EXT_SPACE_SIZE, true, &vp->caps) != 0) {
 		vp_err(vp, "%s: virtio capabilities missing (common %d notify %d isr %d device %d)", vp->name,
 		       vp->caps.common.found, vp->caps.notify.found, vp->caps.isr.found,
 		       vp->caps.device.found);
@@ -119,7 +116,8 @@ void vpci_add_status(struct virtio_pci_dev *vp, uint8_t bits)
 int vpci_reset(struct virtio_pci_dev *vp, uint64_t timeout_us)
 {
 	vpci_common_write(vp, device_status, 0);
-	/* virtio v1.3 §4.1.4.3.2: wait for a read of 0 before re-initialising. */
+	/* virtio v1.3 §4.1.4.3.2 Driver Requirements: Common configuration
+	 * structure layout: wait for a read of 0 before re-initialising. */
 	struct deadline d = deadline_in_us(timeout_us);
 	uint8_t s;
 	while ((s = vpci_get_status(vp)) != 0) {
@@ -153,7 +151,7 @@ void vpci_write_driver_features(struct virtio_pci_dev *vp, uint64_t f)
 
 int vpci_init_features(struct virtio_pci_dev *vp, uint64_t wanted)
 {
-	if (vpci_reset(vp, 100000) != 0)
+	if (vpci_reset(vp, VIRTIO_PCI_RESET_TIMEOUT_US) != 0)
 		goto err_failed;
 	vpci_add_status(vp, VIRTIO_CONFIG_S_ACKNOWLEDGE);
 	vpci_add_status(vp, VIRTIO_CONFIG_S_DRIVER);
@@ -166,7 +164,8 @@ int vpci_init_features(struct virtio_pci_dev *vp, uint64_t wanted)
 	}
 	vpci_write_driver_features(vp, vp->negotiated);
 	vpci_add_status(vp, VIRTIO_CONFIG_S_FEATURES_OK);
-	/* virtio v1.3 §3.1.1 step 6: re-read to see the device accepted them. */
+	/* virtio v1.3 §3.1.1 Driver Requirements: Device Initialization,
+	 * step 6: re-read to see the device accepted them. */
 	uint8_t s = vpci_get_status(vp);
 	if (!(s & VIRTIO_CONFIG_S_FEATURES_OK)) {
 		vp_err(vp, "%s: FEATURES_OK not kept (status 0x%x) for features 0x%llx", vp->name, s,
@@ -205,9 +204,9 @@ static int vpci_program_queue(struct virtio_pci_dev *vp, struct virtq *vq)
 	vpci_common_write(vp, queue_select, index);
 	vpci_common_write(vp, queue_size, vq->size);
 	vpci_common_write(vp, queue_msix_vector, VIRTIO_MSI_NO_VECTOR);
-	vpci_common_write(vp, queue_desc, dma_addr(vq->desc));
-	vpci_common_write(vp, queue_driver, dma_addr(vq->avail));
-	vpci_common_write(vp, queue_device, dma_addr(vq->used));
+	vpci_common_write(vp, queue_desc, vq_desc_area(vq));
+	vpci_common_write(vp, queue_driver, vq_driver_area(vq));
+	vpci_common_write(vp, queue_device, vq_device_area(vq));
 	uint16_t qnoff = (uint16_t)vpci_common_read(vp, queue_notify_off);
 	unsigned width = virtio_has(vp, VIRTIO_F_NOTIFICATION_DATA) ? 4 : 2;
 	int64_t off = vpci_notify_offset(&vp->caps, qnoff, width);
@@ -238,18 +237,22 @@ int vpci_setup_queue(struct virtio_pci_dev *vp, struct virtq *vq, uint16_t index
 		return -1;
 	}
 	uint16_t n = want_size < max ? want_size : max;
-	if (n == 0 || (n & (n - 1))) {
-		vp_err(vp, "%s: queue %u: size %u is not a power of 2 (max %u)", vp->name, index, n, max);
+	/* Split: VIRTIO_F_RING_PACKED is never negotiated (virtio v1.3 §2.8
+	 * Packed Virtqueues would be chosen here). */
+	enum vq_format fmt = VQ_FORMAT_SPLIT;
+	if (!vq_size_ok(fmt, n)) {
+		vp_err(vp, "%s: queue %u: size %u is not %s (max %u)", vp->name, index, n, vq_size_rule(fmt),
+		       max);
 		return -1;
 	}
-	void *ring = dma_alloc(vq_ring_bytes(n), 4096);
-	void *shadow = malloc(vq_shadow_bytes(n));
+	void *ring = dma_alloc(vq_ring_bytes(fmt, n), 4096);
+	void *shadow = malloc(vq_shadow_bytes(fmt, n));
 	if (!ring || !shadow) {
 		vp_err(vp, "%s: queue %u: out of memory for %u entries", vp->name, index, n);
 		return -1;
 	}
 	memset(vq, 0, sizeof(*vq));
-	if (vq_layout(vq, index, n, ring, shadow) != 0) {
+	if (vq_layout(vq, fmt, index, n, ring, dma_addr(ring), shadow) != 0) {
 		vp_err(vp, "%s: queue %u: bad layout", vp->name, index);
 		return -1;
 	}

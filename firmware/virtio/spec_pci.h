@@ -41,11 +41,10 @@
 #define VIRTIO_PCI_CAP_PCI_CFG           5
 #define VIRTIO_PCI_CAP_SHARED_MEMORY_CFG 8
 #define VIRTIO_PCI_CAP_VENDOR_CFG        9
-#define PCI_CAP_ID_VNDR                  0x09
 
 /* virtio v1.3 §4.1.4 Virtio Structure PCI Capabilities: struct virtio_pci_cap */
 struct virtio_pci_cap {
-	uint8_t cap_vndr; /* PCI_CAP_ID_VNDR */
+	uint8_t cap_vndr; /* PCI_CAP_ID_VNDR (pci/pci_regs.h) */
 	uint8_t cap_next;
 	uint8_t cap_len;
 	uint8_t cfg_type;
@@ -99,10 +98,19 @@ _Static_assert(offsetof(struct virtio_pci_common_cfg, queue_notify_off) == 0x1e,
 _Static_assert(offsetof(struct virtio_pci_common_cfg, queue_desc) == 0x20, "virtio v1.3 §4.1.4.3");
 _Static_assert(offsetof(struct virtio_pci_common_cfg, queue_device) == 0x30, "virtio v1.3 §4.1.4.3");
 _Static_assert(offsetof(struct virtio_pci_common_cfg, queue_reset) == 0x3a, "virtio v1.3 §4.1.4.3");
+/* virtio v1.3 §4.1.4.3.2 Driver Requirements: Common configuration
+ * structure layout: after writing 0 to device_status the driver waits for
+ * a read of 0 before re-initialising. The spec sets no bound; this one is
+ * ours (iPXE waits 100 x 1 ms too). */
+#define VIRTIO_PCI_RESET_TIMEOUT_US 100000
+/* virtio v1.3 §2.5.1 Driver Requirements: Device Configuration Space:
+ * re-read until config_generation is the same before and after. The spec
+ * sets no bound; this one is ours. */
+#define VIRTIO_CONFIG_GENERATION_TRIES 100
 /* The part a virtio 1.0 device must implement (up to queue_device). */
 #define VIRTIO_PCI_COMMON_CFG_MIN_LEN 0x38
 
-/* virtio v1.3 §4.1.5.1.2 ... MSI-X Vector Configuration: "no vector" */
+/* virtio v1.3 §4.1.5.1.2 MSI-X Vector Configuration: "no vector" */
 #define VIRTIO_MSI_NO_VECTOR 0xffff
 
 /* virtio v1.3 §4.1.4.5 ISR status capability */

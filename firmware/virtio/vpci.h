@@ -42,12 +42,15 @@ int vpci_open(struct virtio_pci_dev *vp, const struct pci_func *f);
 uint64_t vpci_read_w(volatile uint8_t *p, size_t width);
 void vpci_write_w(volatile uint8_t *p, size_t width, uint64_t v);
 
-/* Read (and so clear) the ISR status byte (virtio v1.3 §4.1.4.5). */
+/* Read (and so clear) the ISR status byte (virtio v1.3 §4.1.4.5 ISR
+ * status capability). */
 uint8_t vpci_read_isr(struct virtio_pci_dev *vp);
 uint8_t vpci_get_status(struct virtio_pci_dev *vp);
-/* Status bits are OR-ed into what is there (virtio v1.3 §3.1.1). */
+/* Status bits are OR-ed into what is there (virtio v1.3 §2.1.1 Driver
+ * Requirements: Device Status Field: the driver MUST NOT clear a bit). */
 void vpci_add_status(struct virtio_pci_dev *vp, uint8_t bits);
-/* Write 0 and wait (deadline timeout_us) for a read of 0. 0 or -1. */
+/* Write 0 and wait (deadline timeout_us, usually
+ * VIRTIO_PCI_RESET_TIMEOUT_US) for a read of 0. 0 or -1. */
 int vpci_reset(struct virtio_pci_dev *vp, uint64_t timeout_us);
 uint64_t vpci_device_features(struct virtio_pci_dev *vp);
 void vpci_write_driver_features(struct virtio_pci_dev *vp, uint64_t f);
@@ -66,8 +69,9 @@ static inline bool virtio_offers(const struct virtio_pci_dev *vp, unsigned bit)
 int vpci_init_features(struct virtio_pci_dev *vp, uint64_t wanted);
 
 /* Queue setup (step 7): select, read the maximum, size = min(want, max),
- * reject 0 / non-power-of-2, allocate the ring (one zeroed DMA block), set
- * NO_VECTOR, addresses, doorbell (bounds-checked), enable. */
+ * reject a size the ring format does not allow (split: 0 or not a power of
+ * 2), allocate the ring (one zeroed DMA block), set NO_VECTOR, the three
+ * area addresses the queue gives, doorbell (bounds-checked), enable. */
 int vpci_setup_queue(struct virtio_pci_dev *vp, struct virtq *vq, uint16_t index, uint16_t want_size);
 /* Re-program an already allocated queue after a reset (same memory). */
 int vpci_restart_queue(struct virtio_pci_dev *vp, struct virtq *vq);

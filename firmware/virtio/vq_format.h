@@ -1,0 +1,52 @@
+/* firmware/virtio/vq_format.h: what a ring format gives the queue layer
+ * (virtq.c), and the checks it gets back (vq_check.c). Modelled on DPDK's
+ * _split/_packed pairs: the queue keeps ids, lengths, counts and errors; a
+ * format only moves descriptors and indexes in its own memory. Private to
+ * firmware/virtio. */
+#ifndef VFPROBE_VIRTIO_VQ_FORMAT_H
+#define VFPROBE_VIRTIO_VQ_FORMAT_H
+
+#include "virtio/virtq.h"
+
+struct vq_format_ops {
+	const char *size_rule; /* what size_ok demands, in words */
+	bool (*size_ok)(uint16_t n);
+	size_t (*ring_bytes)(uint16_t n);
+	size_t (*shadow_bytes)(uint16_t n);
+	/* Point the format's state into `mem` and `shadow` (vq->size is set)
+	 * and give the areas' offsets from `mem`. */
+	void (*layout)(struct virtq *vq, void *mem, void *shadow, struct vq_areas *offsets);
+	/* Zero the ring, rebuild the free list, set the format's flags. */
+	void (*reset)(struct virtq *vq);
+	/* Write a chain of n_out + n_in (>= 1, <= vq->num_free) descriptors,
+	 * not yet visible to the device; return the id the device will
+	 * return for it. */
+	uint16_t (*add)(struct virtq *vq, const struct vq_sg *sg, unsigned n_out, unsigned n_in);
+	/* Make every chain added so far visible; false when there was none. */
+	bool (*publish)(struct virtq *vq);
+	/* After publish: does the device want an available buffer
+	 * notification? */
+	bool (*notify_wanted)(struct virtq *vq);
+	/* The next used element, read with the format's barriers: 1 with
+	 * *id and *len (not yet checked), 0 if none, -1 when vq_check_used_count
+	 * refused what the device published. */
+	int (*next_used)(struct virtq *vq, uint32_t *id, uint32_t *len);
+	/* Take back the descriptors of id (checked and in flight) and move
+	 * past its used element. */
+	void (*release)(struct virtq *vq, uint16_t id);
+	uint16_t (*used_pending)(const struct virtq *vq);
+	/* The format's indexes and device-written fields, for vq_dump. */
+	int (*dump)(const struct virtq *vq, char *buf, size_t n);
+};
+
+extern const struct vq_format_ops vq_split_ops;
+
+/* --- vq_check.c: what the device returns, checked once for every format */
+/* The device says `used` elements are ready: no more than are in flight.
+ * 0, or -1 with the sticky error set. */
+int vq_check_used_count(struct virtq *vq, uint32_t used);
+/* A used element: id in range and in flight, len within the writable
+ * length posted. Its slot, or NULL with the sticky error set. */
+struct vq_slot *vq_check_used_elem(struct virtq *vq, uint32_t id, uint32_t len);
+
+#endif
