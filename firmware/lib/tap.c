@@ -6,7 +6,6 @@
 
 static FILE *out;
 static struct tap_counts counts;
-static const char *todo_reason;
 
 /* The prefix stack: the joined text, and where each level starts in it. */
 static char prefix[160];
@@ -27,7 +26,6 @@ void tap_begin(void)
 {
 	memset(&counts, 0, sizeof(counts));
 	tap_prefix_restore(0);
-	todo_reason = NULL;
 	fprintf(stream(), "TAP version 13\n");
 }
 
@@ -84,17 +82,6 @@ const char *tap_prefix(void)
 	return prefix[0] ? prefix : "(no test)";
 }
 
-void tap_context(const char *fmt, ...)
-{
-	tap_prefix_restore(0);
-	if (!fmt)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	prefix_vpush(fmt, ap);
-	va_end(ap);
-}
-
 /* YAML scalars are quoted; embedded quotes become single quotes. */
 static void yaml_scalar(FILE *f, const char *key, const char *value)
 {
@@ -108,8 +95,7 @@ static void point(const char *known, bool ok, const char *rule, const char *got,
                   const char *fmt, va_list ap)
 {
 	FILE *f = stream();
-	const char *todo = known ? known : todo_reason;
-	todo_reason = NULL;
+	const char *todo = known;
 	counts.total++;
 	if (ok || todo)
 		counts.passed++;
@@ -198,7 +184,6 @@ void tap_skip(const char *reason, const char *fmt, ...)
 	va_list ap;
 	counts.total++;
 	counts.skipped++;
-	todo_reason = NULL;
 	fprintf(f, "ok %u - ", counts.total);
 	if (prefix[0])
 		fprintf(f, "%s: ", prefix);
@@ -206,11 +191,6 @@ void tap_skip(const char *reason, const char *fmt, ...)
 	vfprintf(f, fmt, ap);
 	va_end(ap);
 	fprintf(f, " # SKIP %s\n", reason);
-}
-
-void tap_todo_next(const char *reason)
-{
-	todo_reason = reason;
 }
 
 void tap_diag(const char *fmt, ...)

@@ -40,8 +40,6 @@ void tap_prefix_restore(unsigned depth);
 unsigned tap_prefix_depth(void);
 /* The joined prefixes, or "(no test)" when the stack is empty. */
 const char *tap_prefix(void);
-/* Transitional: replace the whole stack by one prefix (NULL clears). */
-void tap_context(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The workhorses: each is one test point; they return the condition. */
 bool tap_check(bool ok, const char *rule, const char *got, const char *want, const char *fmt, ...)
@@ -60,10 +58,6 @@ bool tap_check_kfail(const char *known, bool ok, const char *rule, const char *g
                      const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 bool tap_check_eq_kfail(const char *known, uint64_t got, uint64_t want, const char *rule, const char *fmt,
                         ...) __attribute__((format(printf, 5, 6)));
-
-/* Mark the next check as a known deviation (TAP TODO): its failure is
- * shown but does not fail the run. `reason` names the evidence. */
-void tap_todo_next(const char *reason);
 
 void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A CPU exception: one failing point naming the context, then Bail out!. */

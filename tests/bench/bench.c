@@ -109,7 +109,7 @@ static void bench_vf_enable(struct bench_ctx *b)
 		if (n == total)
 			break;
 	}
-	pci_sriov_set_waits(100000, 0);
+	pci_sriov_set_waits(PCI_SRIOV_VF_ENABLE_WAIT_US, 0);
 }
 
 /* --- virtio-net bring-up ------------------------------------------------- */
@@ -188,7 +188,7 @@ static void bench_vf_enable_up(struct bench_ctx *b)
 	if (pci_sriov_enable(pf, pf->total_vfs) == 0 && wait_vfs(pf, pf->total_vfs, true))
 		for (size_t i = 1; i < b->nnets; i++)
 			net_reopen(b->net[i], pci_sriov_vf(pf, (uint16_t)(i - 1)), NULL);
-	pci_sriov_set_waits(100000, 0);
+	pci_sriov_set_waits(PCI_SRIOV_VF_ENABLE_WAIT_US, 0);
 }
 
 static void bench_bringup(struct bench_ctx *b)
@@ -242,12 +242,9 @@ static void run(const struct run_config *cfg)
 	static struct bench_ctx ctx;
 	struct bench_ctx *b = &ctx;
 	b->short_mode = cfg->short_mode;
+	/* Full mode: 1000 samples per figure, 2000 round trips. */
 	b->m.n = cfg->short_mode
-	             ? (struct measure_counts){.rtt = 200,
-	                                       .rtt_warmup = 20,
-	                                       .rate = 20,
-	                                       .rate_large = 20,
-	                                       .agg = 10}
+	             ? measure_counts_short
 	             : (struct measure_counts){
 	                   .rtt = 2000, .rtt_warmup = 100, .rate = 1000, .rate_large = 1000, .agg = 1000};
 	uint64_t t0 = rdtsc();

@@ -39,9 +39,6 @@ struct deviation {
 bool deviations_register(const struct deviation *table, size_t n);
 const struct deviation *deviation_find(const char *id);
 bool deviation_applies(const struct deviation *d, const char *model);
-/* Older form of deviation_known(): marks the next check through
- * tap_todo_next() and returns true when the deviation applies. */
-bool deviation_expect(const char *id, const char *model);
 /* The reason text for tap_check_kfail() when deviation `id` is known for
  * `model` ("known QEMU deviation ID (source)"), else NULL. An unknown id
  * is a diagnostic (a typo must not hide a failure) and gives NULL. */

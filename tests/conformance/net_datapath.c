@@ -11,14 +11,13 @@
 #include "deviations.h"
 #include "traffic_check.h"
 
-#define R_RX                                                                                                 \
-	"virtio v1.3 §5.1.6.3 Receiving Packets / §5.1.6.2 Packet Transmission: frames delivered intact "  \
+#define R_RX                                                                                                   \
+	"virtio v1.3 §5.1.6.4 Processing of Incoming Packets / §5.1.6.2 Packet Transmission: frames intact " \
 	"to every port that hears the sender"
 #define R_ORDER                                                                                               \
 	"virtio v1.3 §2.7.8 The Virtqueue Used Ring + QEMU hub: per-sender order kept, none lost below the " \
 	"RX ring size"
-#define R_WRAP                                                                                               \
-	"virtio v1.3 §2.7.6 The Virtqueue Available Ring: idx wraps; ring reuse over >= 4x the queue size"
+#define R_WRAP "virtio v1.3 §2.7.13.3 Updating idx: idx wraps; ring reuse over >= 4x the queue size"
 #define R_MRG                                                                                                \
 	"virtio v1.3 §5.1.6.4 Processing of Incoming Packets: num_buffers merged buffers "                  \
 	"(VIRTIO_NET_F_MRG_RXBUF)"
@@ -27,7 +26,7 @@
 	"IEEE 802.1Q-2018 §8.6.6 Queuing frames: frames of one source to one destination keep their order " \
 	"(loss allowed when the RX ring runs dry)"
 #define R_NOINT                                                                                              \
-	"virtio v1.3 §2.7.10 Used Buffer Notification Suppression: VIRTQ_AVAIL_F_NO_INTERRUPT set, the "    \
+	"virtio v1.3 §2.7.7 Used Buffer Notification Suppression: VIRTQ_AVAIL_F_NO_INTERRUPT set, the "     \
 	"device SHOULD NOT notify (ISR queue bit clear)"
 #define R_OPEN "virtio v1.3 §5.1.5 Device Initialization: receive buffers posted, DRIVER_OK"
 

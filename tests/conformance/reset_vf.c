@@ -11,11 +11,14 @@
 
 #define R_FLR_CAP "PCIe 6.0 §9.2.1.3 / §7.5.3.3: a VF supports Function Level Reset (Device Capabilities FLR)"
 #define R_FLR_STATUS                                                                                         \
-	"PCIe 6.0 §6.6.2 Function Level Reset + virtio v1.3 §4.1.4.3.1: after reset device_status reads 0"
+	"PCIe 6.0 §6.6.2 Function Level Reset + virtio v1.3 §4.1.4.3.1 Device Requirements: Common "       \
+	"configuration structure layout: after reset device_status reads 0"
 #define R_FLR_QUEUE                                                                                          \
-	"PCIe 6.0 §6.6.2 Function Level Reset + virtio v1.3 §4.1.4.3.1: queue_enable reads 0 after reset"
+	"PCIe 6.0 §6.6.2 Function Level Reset + virtio v1.3 §4.1.4.3.1 Device Requirements: Common "       \
+	"configuration structure layout: queue_enable reads 0 after reset"
 #define R_FLR_AGAIN                                                                                          \
-	"virtio v1.3 §3.1.1 Device Initialization: a reset device initialises again and carries traffic"
+	"virtio v1.3 §3.1.1 Driver Requirements: Device Initialization: a reset device initialises again "  \
+	"and carries traffic"
 #define R_OTHERS "PCIe 6.0 §6.6.2: FLR affects only the function reset; the others keep their datapath"
 #define R_VFE_PF "PCIe 6.0 §9.3.3.3.1 VF Enable: clearing it leaves the PF running (status DRIVER_OK kept)"
 #define R_VFE_NEW                                                                                            \

@@ -45,8 +45,8 @@ static const char *cfg_model = "virtio-net";
 	"queue_notify_off * multiplier + 2"
 #define R_MSIX "virtio v1.3 §4.1.5.1.2 MSI-X Vector Configuration: NO_VECTOR written reads back NO_VECTOR"
 #define R_QSIZE_W                                                                                            \
-	"virtio v1.3 §4.1.4.3.2 Driver Requirements: Common configuration: the driver MAY write a smaller " \
-	"queue_size"
+	"virtio v1.3 §4.1.4.3 Common configuration structure layout: queue_size: the driver MAY write a "   \
+	"smaller value"
 #define R_MAC                                                                                                \
 	"virtio v1.3 §5.1.4 Network Device configuration layout: mac (VIRTIO_NET_F_MAC), as the topology "  \
 	"set it"
@@ -107,7 +107,7 @@ static void check_fn(struct venv *e, size_t i)
 
 	/* Dirty the status, then reset. */
 	vpci_add_status(vp, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
-	rc = vpci_reset(vp, 100000);
+	rc = vpci_reset(vp, VIRTIO_PCI_RESET_TIMEOUT_US);
 	tap_check_eq(vpci_get_status(vp), 0, R_RESET, "device_status reads 0 within 100 ms of writing 0");
 	vp->num_queues = (uint16_t)vpci_common_read(vp, num_queues);
 	tap_check_true(vp->num_queues >= 2, R_NUMQ, "num_queues %u >= 2", vp->num_queues);
@@ -175,7 +175,7 @@ static void check_fn(struct venv *e, size_t i)
 	vpci_common_write(vp, queue_size, small);
 	tap_check_eq(vpci_common_read(vp, queue_size), small, R_QSIZE_W,
 	             "queue 0 size %u (max %u) reads back", small, max0);
-	vpci_reset(vp, 100000);
+	vpci_reset(vp, VIRTIO_PCI_RESET_TIMEOUT_US);
 
 	/* The full driver: net_open. */
 	rc = venv_open(e, i, &venv_default_opts);

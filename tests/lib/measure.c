@@ -15,6 +15,9 @@ static const uint32_t frame_sizes[] = {60, 512, 1514};
 #define AGG_SIZE  60u
 #define WARM_UP   2 /* bursts before the first sample */
 
+const struct measure_counts measure_counts_short = {
+    .rtt = 200, .rtt_warmup = 20, .rate = 20, .rate_large = 20, .agg = 10};
+
 uint64_t *measure_samples(struct measure *m, size_t n)
 {
 	if (n > m->samples_cap) {

@@ -27,6 +27,9 @@ struct measure_counts {
 	unsigned agg;        /* rounds per agg_rate figure */
 };
 
+/* mode=short (make check's smoke run): enough to prove each figure works. */
+extern const struct measure_counts measure_counts_short;
+
 struct measure {
 	struct measure_counts n;
 	uint32_t run;      /* tag of the current figure (frame.h) */

@@ -40,11 +40,6 @@ static void port_dump(struct tport *p, char *buf, size_t n)
 	vq_dump(&dev(p)->txq, buf, n);
 }
 
-static const char *port_error(struct tport *p)
-{
-	return dev(p)->err;
-}
-
 static const struct tport_ops net_port_ops = {
     .tx = port_tx,
     .kick = port_kick,
@@ -52,13 +47,13 @@ static const struct tport_ops net_port_ops = {
     .rx = port_rx,
     .tx_room = port_tx_room,
     .dump = port_dump,
-    .error = port_error,
 };
 
 void net_port_init(struct tport *p, struct net_dev *nd, const char *name)
 {
 	p->ops = &net_port_ops;
 	p->ctx = nd;
+	p->error = nd->err;
 	memcpy(p->mac, nd->mac, 6);
 	snprintf(p->name, sizeof(p->name), "%s", name);
 }

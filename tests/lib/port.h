@@ -33,13 +33,12 @@ struct tport_ops {
 	void (*wait_rx)(struct tport *p, uint64_t timeout_us);
 	/* Optional: one line of queue state for a stall report. */
 	void (*dump)(struct tport *p, char *buf, size_t n);
-	/* Why the port broke (one line). */
-	const char *(*error)(struct tport *p);
 };
 
 struct tport {
 	const struct tport_ops *ops;
 	void *ctx;
+	const char *error; /* why the port broke (one line), kept by the port */
 	uint8_t mac[6];
 	char name[24];
 };

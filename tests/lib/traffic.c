@@ -39,7 +39,7 @@ int traffic_send(struct tport *p, const void *frame, size_t len, uint64_t stall_
 		rc = room < 0 ? -1 : p->ops->tx(p, frame, len);
 	}
 	if (rc != 0) {
-		snprintf(err, errlen, "%s", p->ops->error(p));
+		snprintf(err, errlen, "%s", p->error);
 		return -1;
 	}
 	return 0;

@@ -89,19 +89,17 @@ static void f_dump(struct tport *p, char *buf, size_t n)
 	snprintf(buf, n, "posted %u kicked %u", fp(p)->posted, fp(p)->kicked);
 }
 
-static const char *f_error(struct tport *p)
-{
-	return fp(p)->broken ? "fake port broken" : "";
-}
-
 static const struct tport_ops fake_ops = {
-    .tx = f_tx, .kick = f_kick, .reap = f_reap, .rx = f_rx, .dump = f_dump, .error = f_error};
+    .tx = f_tx, .kick = f_kick, .reap = f_reap, .rx = f_rx, .dump = f_dump};
 
 static void fake_init(struct tport *p, struct fake_port *f, unsigned cap, uint8_t mac_last)
 {
 	memset(f, 0, sizeof(*f));
 	f->cap = cap;
-	*p = (struct tport){.ops = &fake_ops, .ctx = f, .mac = {0x52, 0x54, 0, 0x5f, 0, mac_last}};
+	*p = (struct tport){.ops = &fake_ops,
+	                    .ctx = f,
+	                    .error = "fake port broken",
+	                    .mac = {0x52, 0x54, 0, 0x5f, 0, mac_last}};
 	snprintf(p->name, sizeof(p->name), "fake%u", mac_last);
 }
 

@@ -105,11 +105,6 @@ static void port_wait_rx(struct tport *p, uint64_t timeout_us)
 	poll(&fd, 1, (int)((timeout_us + 999) / 1000));
 }
 
-static const char *port_error(struct tport *p)
-{
-	return pp(p)->err;
-}
-
 static const struct tport_ops packet_port_ops = {
     .tx = port_tx,
     .kick = port_kick,
@@ -117,7 +112,6 @@ static const struct tport_ops packet_port_ops = {
     .rx = port_rx,
     .tx_room = port_tx_room,
     .wait_rx = port_wait_rx,
-    .error = port_error,
 };
 
 bool packet_port_open(struct tport *p, const char *ifname, int ifindex, const unsigned char mac[6])
@@ -144,6 +138,7 @@ bool packet_port_open(struct tport *p, const char *ifname, int ifindex, const un
 	}
 	p->ops = &packet_port_ops;
 	p->ctx = s;
+	p->error = s->err;
 	memcpy(p->mac, mac, 6);
 	snprintf(p->name, sizeof(p->name), "%s", ifname);
 	return true;
