@@ -82,6 +82,18 @@ def selftests():
           "guest bails out on an unknown peers value", (code, res["verdict"], res["reason"]), "bail")
 
 
+def peers_checked():
+    """The net suite trusts what it is told about the switch and checks
+    the wire against it: a hub (every port hears every frame) announced as
+    point-to-point links must fail, naming the frames that leaked."""
+    cmdline = "suite=net pfs=1 vfs=3 model=virtio-net mode=short backend=hub peers=pairs"
+    code, res, _ = boot("net", "--vfs", "3", "--mode", "short", "--", "-append", cmdline)
+    leaks = [p for p in res["tests"] if not p["ok"] and "leaked" in p.get("yaml", {}).get("got", "")]
+    check(code == 1 and res["verdict"] == "fail" and len(leaks) >= 4,
+          "net on a hub announced as peers=pairs: every receiver fails with leaked frames",
+          (code, res["verdict"], len(leaks)), (1, "fail", ">= 4"))
+
+
 def bad_input():
     vf = os.path.join(ROOT, "scripts", "vfprobe")
     cases = [
@@ -120,6 +132,7 @@ def by_hand():
 
 
 selftests()
+peers_checked()
 bad_input()
 by_hand()
 tap.done()

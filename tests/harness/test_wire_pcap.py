@@ -26,6 +26,7 @@ import threading
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import vfprobe_core  # noqa: E402
+import backends  # noqa: E402
 from taplite import Tap  # noqa: E402
 
 FRAME_H = os.path.join(ROOT, "tests", "lib", "frame.h")
@@ -136,7 +137,7 @@ def main():
             "--mode", "short", "--name", name, "--",
             "-netdev", f"dgram,id=wire,local.type=unix,local.path={os.path.join(tmp, 'qemu.sock')},"
                        f"remote.type=unix,remote.path={host_sock}",
-            "-netdev", "hubport,id=wireport,hubid=0,netdev=wire",
+            "-netdev", f"hubport,id=wireport,hubid={backends.Hub.HUB_ID},netdev=wire",
             "-object", f"filter-dump,id=wiredump,netdev=wire,file={pcap}"]
     code, res = vfprobe_core.run(argv, summary=False)
     stop.set()
