@@ -7,6 +7,8 @@
  * gnu-efi library calls: only port I/O. */
 #include <efi.h>
 
+#include "boot/exit.h"
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st);
 
 static inline void outb(unsigned short port, unsigned char v)
@@ -63,7 +65,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	com1_puts("\r\nTAP version 13\r\n# floor: efi_main_tsc=");
 	com1_putu(t);
 	com1_puts("\r\n1..0\r\n");
-	__asm__ volatile("outl %0, %1" : : "a"(0u), "Nd"((unsigned short)0xf4));
+	__asm__ volatile("outl %0, %1" : : "a"((unsigned)VERDICT_PASS), "Nd"((unsigned short)DEBUG_EXIT_PORT));
 	for (;;)
 		__asm__ volatile("cli; hlt");
 	return EFI_SUCCESS;

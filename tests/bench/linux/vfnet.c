@@ -17,8 +17,9 @@
  *   agg_rate                1, 2, 4 ... VFs send bursts to the PF at once
  *
  * Built static with the host's gcc by scripts/linux/build; timing with
- * CLOCK_MONOTONIC (clock_monotonic.c). Ends the VM through isa-debug-exit (port 0xf4) like
- * vfprobe does, so the host judges both runs the same way. */
+ * CLOCK_MONOTONIC (clock_monotonic.c). Ends the VM through isa-debug-exit
+ * with vfprobe's verdicts (firmware/boot/exit.h), so the host judges both
+ * runs the same way. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
@@ -34,6 +35,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "boot/exit.h"
 #include "lib/bench_report.h"
 #include "lib/clock.h"
 #include "lib/measure.h"
@@ -45,7 +47,6 @@
 #define NETDEV_WAIT_NS        5000000000ull /* VF netdevs appear or go, carrier comes */
 #define LINUX_ENABLE_WAIT_NS  100000000ull  /* msleep(100) in sriov_enable() */
 #define LINUX_DISABLE_WAIT_NS 1000000000ull /* ssleep(1) in sriov_disable() */
-#define DEBUG_EXIT_PORT       0xf4          /* isa-debug-exit, as the topology sets it */
 
 struct iface {
 	char name[IFNAMSIZ];
@@ -271,11 +272,11 @@ static bool wait_carrier(const struct iface *f)
  * virtqueue maximum QEMU offers (tx_queue_size). */
 #define LINUX_TX_RING 256
 
-static void guest_exit(unsigned v)
+static void guest_exit(enum verdict v)
 {
 	fflush(stdout);
 	if (ioperm(DEBUG_EXIT_PORT, 4, 1) == 0)
-		outl(v, DEBUG_EXIT_PORT);
+		outl((unsigned)v, DEBUG_EXIT_PORT);
 	sleep(2);
 }
 
@@ -365,6 +366,6 @@ int main(int argc, char **argv)
 	tap_prefix_pop();
 	printf("BENCH phase=verdict value=%llu unit=ns\n", (unsigned long long)clock_now());
 	struct tap_counts c = tap_end();
-	guest_exit(c.failed ? 1 : 0);
+	guest_exit(c.failed ? VERDICT_FAIL : VERDICT_PASS);
 	return c.failed ? 1 : 0;
 }
