@@ -13,7 +13,7 @@ class Tap:
 
     def check(self, ok, name, got=None, want=None, rule=None, todo=None):
         """One test point. todo: a known QEMU deviation; its failure is shown
-        as TAP TODO and does not fail the run (as tap_todo_next())."""
+        as TAP TODO and does not fail the run (as tap_check_kfail())."""
         self.n += 1
         self.failed += not ok and not todo
         print(f"{'ok' if ok else 'not ok'} {self.n} - {self.prefix}: {name}" + (f" # TODO {todo}" if todo else ""))
