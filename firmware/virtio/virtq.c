@@ -70,6 +70,7 @@ int vq_layout(struct virtq *vq, enum vq_format f, uint16_t index, uint16_t n, vo
 	vq->notify = notify;
 	vq->notify_ctx = ctx;
 	vq->ops = ops;
+	vq->format = f;
 	vq->index = index;
 	vq->size = n;
 	vq->mask = (uint16_t)(n - 1);

@@ -68,6 +68,7 @@ struct vq_format_ops;
 
 struct virtq {
 	uint16_t index, size, mask;
+	enum vq_format format;
 	const struct vq_format_ops *ops;
 	struct vq_areas bus;
 	struct vq_slot *slot; /* [size], indexed by the id the device returns */
