@@ -2,7 +2,8 @@
  * traffic, on whichever format the run asked for (ring=split|packed): the
  * format and ring features negotiated, used and honoured, a queue size
  * below the device's maximum, and the features each function offered,
- * negotiated and exercised (a `# features:` line per function). */
+ * negotiated and exercised (a `# features:` line per function, which
+ * scripts/virtio_features.py turns into the JSON results' "features"). */
 #include "net_ring.h"
 
 #include <stdio.h>
@@ -193,7 +194,8 @@ void net_ring_checks(struct venv *e, struct vt *t, const struct run_config *cfg)
 		check_write_flag(e, i, cfg);
 		tap_prefix_pop();
 	}
-	phase_small_rings(e, t, cfg);
+	/* Before the small rings: what the net suite's last open (MRG_RXBUF)
+	 * negotiated and what its traffic used. */
 	for (size_t i = 0; i < e->n; i++) {
 		const struct net_dev *nd = e->fn[i].nd;
 		if (nd)
@@ -202,4 +204,5 @@ void net_ring_checks(struct venv *e, struct vt *t, const struct run_config *cfg)
 			         (unsigned long long)nd->vp.negotiated,
 			         (unsigned long long)net_features_exercised(nd));
 	}
+	phase_small_rings(e, t, cfg);
 }
