@@ -132,12 +132,8 @@ static uint16_t packed_add(struct virtq *vq, const struct vq_sg *sg, unsigned n_
 	uint16_t id = take_id(p);
 	/* §2.8.6 Next Flag: Descriptor Chaining: F_NEXT on all but the last;
 	 * the buffer id belongs in the last (we write it in every one). */
-	for (unsigned k = 0; k < n; k++) {
-		uint16_t flags = k >= n_out ? VIRTQ_DESC_F_WRITE : 0;
-		if (k + 1 < n)
-			flags |= VIRTQ_DESC_F_NEXT;
-		put_desc(vq, sg[k].addr, sg[k].len, id, flags, k == 0);
-	}
+	for (unsigned k = 0; k < n; k++)
+		put_desc(vq, sg[k].addr, sg[k].len, id, vq_chain_flags(k, n_out, n), k == 0);
 	return id;
 }
 

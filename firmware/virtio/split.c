@@ -108,12 +108,9 @@ static uint16_t split_add_indirect(struct virtq *vq, const struct vq_sg *sg, uns
 	struct virtq_desc *t = table;
 	/* virtio v1.3 §2.7.5.3 Indirect Descriptors: the table is chained by
 	 * F_NEXT and next inside itself; no entry has F_INDIRECT. */
-	for (unsigned k = 0; k < n; k++) {
-		uint16_t flags = k >= n_out ? VIRTQ_DESC_F_WRITE : 0;
-		if (k + 1 < n)
-			flags |= VIRTQ_DESC_F_NEXT;
-		t[k] = (struct virtq_desc){sg[k].addr, sg[k].len, flags, (uint16_t)(k + 1 < n ? k + 1 : 0)};
-	}
+	for (unsigned k = 0; k < n; k++)
+		t[k] = (struct virtq_desc){sg[k].addr, sg[k].len, vq_chain_flags(k, n_out, n),
+		                           (uint16_t)(k + 1 < n ? k + 1 : 0)};
 	uint16_t head = s->free_head;
 	struct virtq_desc *d = &s->desc[head];
 	/* §2.7.5.3.1: F_INDIRECT and F_NEXT never together. */

@@ -43,6 +43,14 @@ struct vq_format_ops {
 	int (*dump)(const struct virtq *vq, char *buf, size_t n);
 };
 
+/* Flags of element k of a chain of n with n_out readable ones first
+ * (virtio v1.3 §2.7.4.2 / §2.8 Scatter-Gather Support: writable after
+ * readable; F_NEXT on all but the last). Same bits in both formats. */
+static inline uint16_t vq_chain_flags(unsigned k, unsigned n_out, unsigned n)
+{
+	return (uint16_t)((k >= n_out ? VIRTQ_DESC_F_WRITE : 0) | (k + 1 < n ? VIRTQ_DESC_F_NEXT : 0));
+}
+
 extern const struct vq_format_ops vq_split_ops;
 extern const struct vq_format_ops vq_packed_ops;
 

@@ -139,13 +139,24 @@ static void phase_small_rings(struct venv *e, struct vt *t, const struct run_con
 		fn->nd = NULL;
 		int rc = venv_open(e, pair[k], &o);
 		tap_prefix_push("%s", fn->name);
-		uint16_t max = rc == 0 ? vpci_queue_max(&fn->nd->vp, VIRTIO_NET_TXQ) : 0;
-		char got[64];
-		snprintf(got, sizeof(got), "%s; queue_size reads %u, ring %u",
-		         rc ? (fn->nd ? fn->nd->err : "no memory") : "up", max, rc ? 0 : fn->nd->txq.size);
-		tap_check(rc == 0 && max == size && fn->nd->txq.size == size && fn->nd->rxq.size == size,
-		          R_SMALL, got, "up; queue_size reads the size written",
-		          "%u-entry rings opened below the maximum", size);
+		/* queue_size reads back what the driver wrote (vpci_queue_max
+		 * only selects the queue and reads the field). */
+		struct net_dev *nd = fn->nd;
+		unsigned reads = 0, ring = 0, rx_ring = 0;
+		const char *state = "no memory";
+		if (nd) {
+			state = rc ? nd->err : "up";
+			if (rc == 0) {
+				reads = vpci_queue_max(&nd->vp, VIRTIO_NET_TXQ);
+				ring = nd->txq.size;
+				rx_ring = nd->rxq.size;
+			}
+		}
+		char got[240];
+		snprintf(got, sizeof(got), "%s; queue_size reads %u, ring %u", state, reads, ring);
+		tap_check(rc == 0 && reads == size && ring == size && rx_ring == size, R_SMALL, got,
+		          "up; queue_size reads the size written", "%u-entry rings opened below the maximum",
+		          size);
 		tap_prefix_pop();
 		up &= rc == 0;
 	}
