@@ -78,7 +78,7 @@ $(BUILD)/test.efi: $(BUILD)/test.so
 # virtio-net port): what the host unit tests and the Linux baseline build.
 TRAFFIC_PURE_SRCS := tests/lib/frame.c tests/lib/traffic.c tests/lib/measure.c tests/lib/bench_report.c
 HOST_PURE_SRCS := $(wildcard firmware/lib/*.c firmware/boot/acpi.c firmware/virtio/virtq.c firmware/virtio/vq_check.c \
-	firmware/virtio/split.c firmware/virtio/caps.c firmware/pci/mcfg.c firmware/pci/capwalk.c \
+	firmware/virtio/split.c firmware/virtio/packed.c firmware/virtio/caps.c firmware/pci/mcfg.c firmware/pci/capwalk.c \
 	firmware/pci/bar_decode.c firmware/pci/window.c firmware/pci/vf_math.c firmware/pci/pf_model.c) \
 	$(TRAFFIC_PURE_SRCS) tests/bench/linux/clock_monotonic.c
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined -fno-sanitize-recover=all \

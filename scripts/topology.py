@@ -89,26 +89,29 @@ def devfn_addr(devfn):
     return f"0x{devfn >> 3:x}.0x{devfn & 7:x}"
 
 
-def _virtio_net_pf(p, rp, vfs, be):
+def _virtio_net_pf(p, rp, vfs, be, packed=False):
     args = []
+    # packed=on: the function offers VIRTIO_F_RING_PACKED (QEMU's
+    # virtio-pci property); the guest's ring= says whether it takes it.
+    ring = ",packed=on" if packed else ""
     # VFs first, at functions 1..vfs above the PF (stride 1).
     for v in range(vfs, 0, -1):
         nd = f"pf{p}vf{v}"
         args += be.netdev_args(p, v, nd)
         args += ["-device", f"virtio-net-pci,bus={rp},addr={devfn_addr(v)},netdev={nd},"
-                            f"sriov-pf=pf{p},disable-legacy=on,romfile=,mac={mac(p, v)}"]
+                            f"sriov-pf=pf{p},disable-legacy=on,romfile=,mac={mac(p, v)}{ring}"]
     nd = f"pf{p}net"
     return args + be.netdev_args(p, 0, nd) + [
         "-device", f"virtio-net-pci,bus={rp},addr=0x0.0x0,netdev={nd},id=pf{p},"
-                   f"disable-legacy=on,romfile=,mac={mac(p, 0)}"]
+                   f"disable-legacy=on,romfile=,mac={mac(p, 0)}{ring}"]
 
 
-def _igb_pf(p, rp, vfs, be):
+def _igb_pf(p, rp, vfs, be, packed=False):
     nd = f"pf{p}net"
     return be.netdev_args(p, 0, nd) + ["-device", f"igb,bus={rp},netdev={nd},romfile=,mac={mac(p, 0)}"]
 
 
-def _nvme_pf(p, rp, vfs, be):
+def _nvme_pf(p, rp, vfs, be, packed=False):
     return ["-device", f"nvme-subsys,id=subsys{p},nqn=vfprobe{p}",
             "-device", f"nvme,bus={rp},serial=vfprobe{p},subsys=subsys{p},"
                        f"sriov_max_vfs={vfs},sriov_vq_flexible={2 * vfs},"
@@ -119,15 +122,16 @@ def _nvme_pf(p, rp, vfs, be):
 _PF_DEVICES = {"virtio-net": _virtio_net_pf, "igb": _igb_pf, "nvme": _nvme_pf}
 
 
-def device_args(model_name, pfs, vfs, backend_name=backends.DEFAULT):
-    """The -netdev/-device arguments for the topology."""
+def device_args(model_name, pfs, vfs, backend_name=backends.DEFAULT, packed=False):
+    """The -netdev/-device arguments for the topology (packed: every
+    virtio function offers packed virtqueues)."""
     pf_devices = _PF_DEVICES[model(model_name).name]
     be = backend(backend_name)
     args = be.machine_args(memory_mb(model_name, pfs, vfs))
     for p in range(pfs):
         rp = f"rp{p}"
         args += ["-device", f"pcie-root-port,id={rp},chassis={p + 1},bus=pcie.0"]
-        args += pf_devices(p, rp, vfs, be)
+        args += pf_devices(p, rp, vfs, be, packed)
     return args
 
 

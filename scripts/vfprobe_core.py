@@ -16,6 +16,7 @@ import sys
 import time
 
 import backends
+import virtio_features
 import topology
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -26,6 +27,7 @@ DEBUG_EXIT_DEVICE = "isa-debug-exit,iobase=0xf4,iosize=0x04"
 GUEST_STATUS = {1: "pass", 3: "fail", 5: "crash", 7: "bail"}
 ACCELS = ("auto", "tcg", "kvm")
 MODES = ("short", "full")
+RINGS = ("split", "packed", "both")
 
 # Seconds: a boot's default timeout is BOOT_TIMEOUT_S plus
 # BOOT_TIMEOUT_PER_FUNCTION_S for each VF of each PF.
@@ -61,6 +63,8 @@ def make_parser():
     p.add_argument("--pf-model", default="virtio-net", help=" | ".join(topology.MODELS))
     p.add_argument("--backend", default=backends.DEFAULT,
                    help=f"{' | '.join(backends.BACKENDS)}: the netdev of every function (default {backends.DEFAULT})")
+    p.add_argument("--ring", default="split", help=" | ".join(RINGS) + ": the virtqueue format the guest "
+                   "drives; packed and both give every function packed=on; both boots once per format")
     p.add_argument("--qemu", default=None, help="qemu-system-x86_64 with sriov-pf (default: scripts/deps)")
     p.add_argument("--ovmf", default=None, help="OVMF.fd (default: Debian's ovmf)")
     p.add_argument("--accel", default="auto", help=" | ".join(ACCELS) + " (auto tries KVM, falls back to TCG)")
@@ -179,6 +183,7 @@ class TapReader:
         self.bail = None
         self.bench = []
         self.diags = []
+        self.features = []
         self._yaml = None
 
     def feed(self, line):
@@ -219,6 +224,9 @@ class TapReader:
             return True
         if line.startswith("#"):
             self.diags.append(line[1:].strip())
+            f = virtio_features.parse(self.diags[-1])
+            if f:
+                self.features.append(f)
             return True
         return True
 
@@ -346,11 +354,11 @@ def format_summary(c):
     return s + (f", {c['skipped']} skipped" if c.get("skipped") else "")
 
 
-def guest_cmdline(suite, pfs, vfs, model, mode, backend=backends.DEFAULT):
+def guest_cmdline(suite, pfs, vfs, model, mode, backend=backends.DEFAULT, ring="split"):
     """The guest's options: what it runs, and the topology it is to find."""
     peers = topology.backend(backend).peers
     return (f"suite={suite} pfs={pfs} vfs={vfs} model={model} mode={mode} "
-            f"backend={backend} peers={peers}")
+            f"backend={backend} peers={peers} ring={ring}")
 
 
 def default_timeout(pfs, vfs):
@@ -373,6 +381,8 @@ def run(argv, summary=True):
         raise UsageError(f"--accel must be one of {', '.join(ACCELS)}, not '{args.accel}'")
     if args.mode not in MODES:
         raise UsageError(f"--mode must be one of {', '.join(MODES)}, not '{args.mode}'")
+    if args.ring not in RINGS:
+        raise UsageError(f"--ring must be one of {', '.join(RINGS)}, not '{args.ring}'")
     try:
         model = topology.model(args.pf_model)
         vfs = args.vfs if args.vfs is not None else model.default_vfs
@@ -402,23 +412,57 @@ def run(argv, summary=True):
     accel = args.accel
     if accel == "auto":
         accel = "kvm" if kvm_usable(qemu, ovmf, os.path.join(BUILD, "test.efi")) else "tcg"
-    cmdline = guest_cmdline(args.suite, args.pfs, vfs, args.pf_model, args.mode, args.backend)
+    rings = ("split", "packed") if args.ring == "both" else (args.ring,)
+    results = [boot_ring(args, ring, vfs, qemu, ovmf, image, accel, extra) for ring in rings]
+    if results[0] is None:
+        return 0, None
+    result = results[0] if len(results) == 1 else merge_rings(results)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(result, f, indent=2)
+    if summary:
+        print(format_summary(result["counts"]), flush=True)
+    return (0 if result["verdict"] == "pass" else 1), result
+
+
+def merge_rings(results):
+    """--ring both: one result for the two boots, counts added, each
+    boot's result under "rings"."""
+    counts = {k: sum(r["counts"].get(k, 0) for r in results) for k in results[0]["counts"]}
+    bad = [r for r in results if r["verdict"] != "pass"]
+    merged = dict(results[0])
+    merged.update({"name": results[0]["name"].rsplit("-split", 1)[0], "counts": counts,
+                   "verdict": bad[0]["verdict"] if bad else "pass", "reason": bad[0]["reason"] if bad else "",
+                   "wall_s": round(sum(r["wall_s"] for r in results), 3), "ring": "both",
+                   "tests": [dict(t, ring=r["ring"]) for r in results for t in r["tests"]],
+                   "bench": [dict(b, ring=r["ring"]) for r in results for b in r["bench"]],
+                   "features": [f for r in results for f in r["features"]],
+                   "rings": {r["ring"]: r for r in results}})
+    return merged
+
+
+def boot_ring(args, ring, vfs, qemu, ovmf, image, accel, extra):
+    """One boot on one ring format: its result dict (None with --print-cmd)."""
+    packed = ring == "packed" or args.ring == "both"
+    cmdline = guest_cmdline(args.suite, args.pfs, vfs, args.pf_model, args.mode, args.backend, ring)
     mem = topology.memory_mb(args.pf_model, args.pfs, vfs)
     cmd = (base_cmd(qemu, ovmf, accel, mem) + boot_args(image, args.iso, cmdline)
-           + topology.device_args(args.pf_model, args.pfs, vfs, args.backend) + extra)
+           + topology.device_args(args.pf_model, args.pfs, vfs, args.backend, packed=packed) + extra)
     if args.print_cmd:
         print(" ".join(shlex.quote(c) for c in cmd))
-        return 0, None
+        return None
 
     backend = "" if args.backend == backends.DEFAULT else f"-{args.backend}"
+    ring_tag = "" if args.ring == "split" else f"-{ring}"
     name = args.name or re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{args.suite}-{args.pf_model}-{args.pfs}pf-{vfs}vf"
                                                          f"{backend}{'-iso' if args.iso else ''}")
+    name += ring_tag
     logdir = os.path.join(BUILD, "logs")
     os.makedirs(logdir, exist_ok=True)
     log_path = os.path.join(logdir, f"{name}.log")
     timeout = args.timeout or default_timeout(args.pfs, vfs)
     if not args.quiet:
-        print(f"# vfprobe: {args.pf_model} x{args.pfs} PF, {vfs} VFs each, suites {args.suite}, "
+        print(f"# vfprobe: {args.pf_model} x{args.pfs} PF, {vfs} VFs each, suites {args.suite}, {ring} rings, "
               f"{accel}, {'iso' if args.iso else 'kernel'} boot; log {os.path.relpath(log_path)}", flush=True)
 
     def echo(line):
@@ -442,17 +486,17 @@ def run(argv, summary=True):
         "counts": counts, "wall_s": round(res["wall_s"], 3),
         "first_serial_byte_s": None if res["first_byte_s"] is None else round(res["first_byte_s"], 3),
         "qemu": qemu, "qemu_version": qemu_version(qemu), "accel": accel, "ovmf": ovmf,
-        "topology": {"pf_model": args.pf_model, "pfs": args.pfs, "vfs": vfs, "backend": args.backend},
-        "suites": args.suite, "boot": "iso" if args.iso else "kernel", "cmdline": cmdline,
+        "topology": {"pf_model": args.pf_model, "pfs": args.pfs, "vfs": vfs, "backend": args.backend,
+                     "packed": packed},
+        "ring": ring, "suites": args.suite, "boot": "iso" if args.iso else "kernel", "cmdline": cmdline,
         "log": log_path, "command": cmd,
         "tests": res["tap"].points, "bench": res["tap"].bench,
+        "features": [dict(f, ring=ring) for f in res["tap"].features],
     }
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(result, f, indent=2)
-    if summary:
-        print(format_summary(counts), flush=True)
-    return (0 if verdict == "pass" else 1), result
+    if not args.quiet:
+        for line in virtio_features.table(result["features"]):
+            print(f"# {line}", flush=True)
+    return result
 
 
 def main():

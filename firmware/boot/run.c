@@ -11,7 +11,8 @@
 
 extern const struct suite __vfprobe_suites_start[], __vfprobe_suites_end[];
 
-static const char *const common_options[] = {"suite", "pfs", "vfs", "model", "mode", "backend", "peers"};
+static const char *const common_options[] = {"suite", "pfs",     "vfs",   "model",
+                                             "mode",  "backend", "peers", "ring"};
 #define N_COMMON  (sizeof(common_options) / sizeof(common_options[0]))
 #define KNOWN_MAX 64
 
@@ -62,6 +63,10 @@ static bool parse_config(struct run_config *cfg)
 	if (i == sizeof(peers) / sizeof(peers[0]))
 		return false;
 	cfg->peers = (enum run_peers)i; /* RUN_PEERS_ALL when not said */
+	const char *ring = options_get(o, "ring");
+	if (ring && strcmp(ring, "split") && strcmp(ring, "packed"))
+		return false;
+	cfg->ring = ring && strcmp(ring, "packed") == 0 ? RUN_RING_PACKED : RUN_RING_SPLIT;
 	return options_get_uint(o, "pfs", 0, &cfg->pfs) && options_get_uint(o, "vfs", 0, &cfg->vfs);
 }
 
@@ -101,8 +106,9 @@ enum verdict vfprobe_run(void)
 	}
 	struct run_config cfg = {0};
 	if (!parse_config(&cfg)) {
-		tap_bail_out(
-		    "options: pfs and vfs take numbers, mode is short or full, peers is all, pairs or host");
+		tap_bail_out("options: pfs and vfs take numbers, mode is short or full, peers is all, pairs "
+		             "or host, ring is "
+		             "split or packed");
 		return VERDICT_BAIL;
 	}
 	const char *list = options_get(&platform.options, "suite");

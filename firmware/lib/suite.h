@@ -21,6 +21,13 @@ enum run_peers {
 	RUN_PEERS_HOST,  /* no function hears another: the host is the peer */
 };
 
+/* The virtqueue format the suites drive (ring=): split (virtio v1.3 §2.7)
+ * or packed (§2.8, VIRTIO_F_RING_PACKED, which the device must offer). */
+enum run_ring {
+	RUN_RING_SPLIT,
+	RUN_RING_PACKED,
+};
+
 /* What the host asked for (scripts/vfprobe passes it in the load options).
  * 0 / NULL means "not said": a suite then discovers what is there. */
 struct run_config {
@@ -29,6 +36,7 @@ struct run_config {
 	const char *model;    /* "virtio-net", "igb" or "nvme" */
 	const char *backend;  /* the functions' netdev backend, e.g. "hub" */
 	enum run_peers peers; /* who hears whom: peers=all|pairs|host */
+	enum run_ring ring;   /* ring=split|packed (split when not said) */
 	bool short_mode;      /* mode=short: fewer iterations (make check) */
 	const struct options *opts;
 };

@@ -70,11 +70,13 @@ static int net_start(struct net_dev *nd, const struct pci_func *f, bool first)
 	nd->err[0] = 0;
 	if (vpci_open(vp, f) != 0)
 		return net_fail(nd, "%s", vp->err);
-	uint64_t want = 1ULL << VIRTIO_F_VERSION_1 | 1ULL << VIRTIO_NET_F_MAC | 1ULL << VIRTIO_NET_F_STATUS;
-	if (nd->opts.mrg_rxbuf)
-		want |= 1ULL << VIRTIO_NET_F_MRG_RXBUF;
-	if (vpci_init_features(vp, want) != 0)
+	if (vpci_init_features(vp, net_wanted_features(&nd->opts)) != 0)
 		return net_fail(nd, "%s", vp->err);
+	if (nd->opts.packed_ring && !virtio_has(vp, VIRTIO_F_RING_PACKED)) {
+		net_fail(nd, "packed ring asked for, VIRTIO_F_RING_PACKED not offered (features 0x%llx)",
+		         (unsigned long long)vp->offered);
+		goto err_failed_quiet;
+	}
 	nd->mrg = virtio_has(vp, VIRTIO_NET_F_MRG_RXBUF);
 	/* virtio v1.3 §5.1.6 Device Operation: num_buffers is present with
 	 * VERSION_1. */
@@ -134,6 +136,39 @@ err_failed_quiet:
 	return -1;
 }
 
+uint64_t net_wanted_features(const struct net_opts *o)
+{
+	uint64_t want = 1ULL << VIRTIO_F_VERSION_1 | 1ULL << VIRTIO_NET_F_MAC | 1ULL << VIRTIO_NET_F_STATUS |
+	                1ULL << VIRTIO_F_EVENT_IDX | 1ULL << VIRTIO_F_INDIRECT_DESC;
+	if (o->mrg_rxbuf)
+		want |= 1ULL << VIRTIO_NET_F_MRG_RXBUF;
+	if (o->packed_ring)
+		want |= 1ULL << VIRTIO_F_RING_PACKED;
+	return want;
+}
+
+uint64_t net_features_exercised(const struct net_dev *nd)
+{
+	const struct virtio_pci_dev *vp = &nd->vp;
+	uint64_t used = 0;
+	bool traffic = nd->st.tx_frames + nd->st.rx_frames > 0;
+	if (traffic && virtio_has(vp, VIRTIO_F_VERSION_1))
+		used |= 1ULL << VIRTIO_F_VERSION_1;
+	if (virtio_has(vp, VIRTIO_NET_F_MAC))
+		used |= 1ULL << VIRTIO_NET_F_MAC;
+	if (virtio_has(vp, VIRTIO_NET_F_STATUS))
+		used |= 1ULL << VIRTIO_NET_F_STATUS;
+	if (nd->mrg && nd->st.rx_frames > 0)
+		used |= 1ULL << VIRTIO_NET_F_MRG_RXBUF;
+	if (virtio_has(vp, VIRTIO_F_RING_PACKED) && nd->rxq.completions + nd->txq.completions > 0)
+		used |= 1ULL << VIRTIO_F_RING_PACKED;
+	if (nd->rxq.event_checks + nd->txq.event_checks > 0)
+		used |= 1ULL << VIRTIO_F_EVENT_IDX;
+	if (nd->txq.indirect > 0 && nd->txq.completions > 0)
+		used |= 1ULL << VIRTIO_F_INDIRECT_DESC;
+	return used;
+}
+
 int net_open(struct net_dev *nd, const struct pci_func *f, const struct net_opts *o)
 {
 	memset(nd, 0, sizeof(*nd));
@@ -160,7 +195,7 @@ int net_tx(struct net_dev *nd, const void *frame, size_t len)
 {
 	if (nd->broken)
 		return -1;
-	if (len > NET_TX_SLOT - nd->hdr_len)
+	if (len > NET_TX_SLOT - NET_TX_INDIRECT_BYTES - nd->hdr_len)
 		return net_fail(nd, "net_tx: %zu-byte frame larger than a TX slot", len);
 	if (nd->tx_nfree == 0) {
 		nd->st.tx_full++;
@@ -171,8 +206,19 @@ int net_tx(struct net_dev *nd, const void *frame, size_t len)
 	/* The header stays zero: no offloads, GSO_NONE (virtio v1.3 §5.1.6.2
 	 * Packet Transmission). */
 	memcpy(b + nd->hdr_len, frame, len);
-	struct vq_sg sg = {dma_addr(b), (uint32_t)(nd->hdr_len + len)};
-	if (vq_add(&nd->txq, &sg, 1, 0, (void *)(uintptr_t)(slot + 1u)) != 0) {
+	void *cookie = (void *)(uintptr_t)(slot + 1u);
+	int rc;
+	if (virtio_has(&nd->vp, VIRTIO_F_INDIRECT_DESC)) {
+		/* Header and frame as two entries of the slot's own indirect
+		 * table (virtio v1.3 §2.7.5.3 / §2.8.7). */
+		struct vq_sg sg[2] = {{dma_addr(b), nd->hdr_len}, {dma_addr(b + nd->hdr_len), (uint32_t)len}};
+		uint8_t *table = b + NET_TX_SLOT - NET_TX_INDIRECT_BYTES;
+		rc = vq_add_indirect(&nd->txq, sg, 2, 0, table, dma_addr(table), cookie);
+	} else {
+		struct vq_sg sg = {dma_addr(b), (uint32_t)(nd->hdr_len + len)};
+		rc = vq_add(&nd->txq, &sg, 1, 0, cookie);
+	}
+	if (rc != 0) {
 		nd->tx_free[nd->tx_nfree++] = slot;
 		nd->st.tx_full++;
 		return -2;

@@ -1,5 +1,8 @@
 /* firmware/virtio/net.h: a polled virtio-net driver (virtio v1.3 §5.1
- * Network Device) on the virtio-pci transport and split virtqueues.
+ * Network Device) on the virtio-pci transport and the queue API, split or
+ * packed virtqueues. The receive and transmit queues are 0 and 1; a
+ * control queue (VIRTIO_NET_F_CTRL_VQ) would be the next one, another
+ * struct virtq beside them set up the same way.
  *
  * Hot path (no allocation, no PCI config access):
  *   net_tx(nd, frame, len)      copy into a pre-allocated slot, post; no kick
@@ -22,6 +25,7 @@ struct net_opts {
 	bool mrg_rxbuf;            /* ask for VIRTIO_NET_F_MRG_RXBUF */
 	uint32_t rx_buf_len;       /* bytes per RX buffer, header included (0: 2048) */
 	uint16_t rx_size, tx_size; /* wanted ring sizes (0: device maximum, at most 256) */
+	bool packed_ring;          /* ask for VIRTIO_F_RING_PACKED and fail when not offered */
 };
 
 struct net_stats {
@@ -54,6 +58,18 @@ struct net_dev {
 };
 
 #define NET_TX_SLOT 2048
+/* With VIRTIO_F_INDIRECT_DESC the last bytes of each TX slot hold its
+ * two-entry indirect table (header, frame). */
+#define NET_TX_INDIRECT_BYTES 32
+
+/* Features net_open asks for (the ring ones whenever offered). */
+uint64_t net_wanted_features(const struct net_opts *o);
+/* Of the negotiated features, those this device's traffic so far has
+ * used: VERSION_1 (the header), MAC and STATUS (read), MRG_RXBUF (a frame
+ * received with num_buffers), RING_PACKED (a buffer used on a packed
+ * ring), EVENT_IDX (a kick decided by the device's event index),
+ * INDIRECT_DESC (an indirect TX chain used). */
+uint64_t net_features_exercised(const struct net_dev *nd);
 
 /* Probe, negotiate, set up both queues, read MAC/status, DRIVER_OK, post
  * every RX buffer. 0 or -1 (nd->err, nd->vp.err say why). */

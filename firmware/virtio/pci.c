@@ -237,9 +237,9 @@ int vpci_setup_queue(struct virtio_pci_dev *vp, struct virtq *vq, uint16_t index
 		return -1;
 	}
 	uint16_t n = want_size < max ? want_size : max;
-	/* Split: VIRTIO_F_RING_PACKED is never negotiated (virtio v1.3 §2.8
-	 * Packed Virtqueues would be chosen here). */
-	enum vq_format fmt = VQ_FORMAT_SPLIT;
+	/* virtio v1.3 §2.8 Packed Virtqueues: the format VIRTIO_F_RING_PACKED
+	 * negotiation chose. */
+	enum vq_format fmt = virtio_has(vp, VIRTIO_F_RING_PACKED) ? VQ_FORMAT_PACKED : VQ_FORMAT_SPLIT;
 	if (!vq_size_ok(fmt, n)) {
 		vp_err(vp, "%s: queue %u: size %u is not %s (max %u)", vp->name, index, n, vq_size_rule(fmt),
 		       max);
@@ -256,12 +256,18 @@ int vpci_setup_queue(struct virtio_pci_dev *vp, struct virtq *vq, uint16_t index
 		vp_err(vp, "%s: queue %u: bad layout", vp->name, index);
 		return -1;
 	}
+	vq_set_event_idx(vq, virtio_has(vp, VIRTIO_F_EVENT_IDX));
 	return vpci_program_queue(vp, vq);
 }
 
 int vpci_restart_queue(struct virtio_pci_dev *vp, struct virtq *vq)
 {
-	vq_reset(vq);
+	enum vq_format fmt = virtio_has(vp, VIRTIO_F_RING_PACKED) ? VQ_FORMAT_PACKED : VQ_FORMAT_SPLIT;
+	if (vq->format != fmt) {
+		vp_err(vp, "%s: queue %u: laid out for the other ring format", vp->name, vq->index);
+		return -1;
+	}
+	vq_set_event_idx(vq, virtio_has(vp, VIRTIO_F_EVENT_IDX));
 	return vpci_program_queue(vp, vq);
 }
 

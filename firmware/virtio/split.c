@@ -60,10 +60,17 @@ static void split_reset(struct virtq *vq)
 	for (uint16_t i = 0; i < n; i++)
 		s->next_free[i] = (uint16_t)((i + 1) & vq->mask);
 	s->free_head = 0;
-	s->avail_shadow = s->avail_pub = s->last_used = 0;
-	/* Polled driver: ask the device not to interrupt (virtio v1.3 §2.7.7
-	 * Used Buffer Notification Suppression; no EVENT_IDX negotiated). */
-	s->avail->flags = VIRTQ_AVAIL_F_NO_INTERRUPT;
+	s->avail_shadow = s->avail_pub = s->avail_prev = s->last_used = 0;
+	/* Polled driver: ask the device not to interrupt (virtio v1.3 §2.7.7.1
+	 * Driver Requirements: Used Buffer Notification Suppression). With
+	 * EVENT_IDX flags MUST be 0 and used_event does it: one behind
+	 * last_used, 65535 entries away. */
+	if (vq->event_idx) {
+		s->avail->flags = 0;
+		*virtq_used_event(s->avail, vq->size) = (uint16_t)(s->last_used - 1);
+	} else {
+		s->avail->flags = VIRTQ_AVAIL_F_NO_INTERRUPT;
+	}
 }
 
 static uint16_t split_add(struct virtq *vq, const struct vq_sg *sg, unsigned n_out, unsigned n_in)
@@ -93,6 +100,28 @@ static uint16_t split_add(struct virtq *vq, const struct vq_sg *sg, unsigned n_o
 	return head;
 }
 
+static uint16_t split_add_indirect(struct virtq *vq, const struct vq_sg *sg, unsigned n_out, unsigned n_in,
+                                   void *table, uint64_t table_bus)
+{
+	struct vq_split *s = &vq->split;
+	unsigned n = n_out + n_in;
+	struct virtq_desc *t = table;
+	/* virtio v1.3 §2.7.5.3 Indirect Descriptors: the table is chained by
+	 * F_NEXT and next inside itself; no entry has F_INDIRECT. */
+	for (unsigned k = 0; k < n; k++)
+		t[k] = (struct virtq_desc){sg[k].addr, sg[k].len, vq_chain_flags(k, n_out, n),
+		                           (uint16_t)(k + 1 < n ? k + 1 : 0)};
+	uint16_t head = s->free_head;
+	struct virtq_desc *d = &s->desc[head];
+	/* §2.7.5.3.1: F_INDIRECT and F_NEXT never together. */
+	*d = (struct virtq_desc){table_bus, (uint32_t)(n * sizeof(*t)), VIRTQ_DESC_F_INDIRECT, 0};
+	s->free_head = s->next_free[head];
+	s->chain_last[head] = head;
+	s->avail->ring[s->avail_shadow & vq->mask] = head;
+	s->avail_shadow++;
+	return head;
+}
+
 static bool split_publish(struct virtq *vq)
 {
 	struct vq_split *s = &vq->split;
@@ -102,6 +131,7 @@ static bool split_publish(struct virtq *vq)
 	 * descriptors and ring entries before idx. */
 	wmb();
 	s->avail->idx = s->avail_shadow;
+	s->avail_prev = s->avail_pub;
 	s->avail_pub = s->avail_shadow;
 	return true;
 }
@@ -113,7 +143,17 @@ static bool split_notify_wanted(struct virtq *vq)
 	 * miss a notification the device needs: a store->load order, which
 	 * x86 only keeps with a full fence. */
 	mb();
-	return !(*(volatile uint16_t *)&vq->split.used->flags & VIRTQ_USED_F_NO_NOTIFY);
+	struct vq_split *s = &vq->split;
+	if (!vq->event_idx)
+		return !(*(volatile uint16_t *)&s->used->flags & VIRTQ_USED_F_NO_NOTIFY);
+	/* virtio v1.3 §2.7.10.1 Driver Requirements: Available Buffer
+	 * Notification Suppression: with EVENT_IDX, ignore used->flags and
+	 * notify when the entries just published include avail_event. */
+	uint16_t event = *virtq_avail_event(s->used, vq->size);
+	vq->event_checks++;
+	bool want = virtq_need_event(event, s->avail_pub, s->avail_prev);
+	vq->event_suppressed += !want;
+	return want;
 }
 
 static uint16_t split_used_pending(const struct virtq *vq)
@@ -144,15 +184,21 @@ static void split_release(struct virtq *vq, uint16_t id)
 	s->next_free[s->chain_last[id]] = s->free_head;
 	s->free_head = id;
 	s->last_used++;
+	if (vq->event_idx)
+		*virtq_used_event(s->avail, vq->size) = (uint16_t)(s->last_used - 1);
 }
 
 static int split_dump(const struct virtq *vq, char *buf, size_t n)
 {
 	const struct vq_split *s = &vq->split;
-	return snprintf(buf, n, "avail shadow %u published %u, last_used %u, used idx %u flags 0x%x",
-	                s->avail_shadow, s->avail_pub, s->last_used,
-	                *(volatile const uint16_t *)&s->used->idx,
-	                *(volatile const uint16_t *)&s->used->flags);
+	int a =
+	    snprintf(buf, n, "avail shadow %u published %u, last_used %u, used idx %u flags 0x%x",
+	             s->avail_shadow, s->avail_pub, s->last_used, *(volatile const uint16_t *)&s->used->idx,
+	             *(volatile const uint16_t *)&s->used->flags);
+	if (a < 0 || (size_t)a >= n || !vq->event_idx)
+		return a;
+	int b = snprintf(buf + a, n - (size_t)a, " avail_event %u", *virtq_avail_event(s->used, vq->size));
+	return b < 0 ? b : a + b;
 }
 
 const struct vq_format_ops vq_split_ops = {
@@ -163,6 +209,7 @@ const struct vq_format_ops vq_split_ops = {
     .layout = split_layout,
     .reset = split_reset,
     .add = split_add,
+    .add_indirect = split_add_indirect,
     .publish = split_publish,
     .notify_wanted = split_notify_wanted,
     .next_used = split_next_used,

@@ -17,6 +17,7 @@ struct vq_split {
 	uint16_t free_head;
 	uint16_t avail_shadow; /* next avail->idx to publish (free-running) */
 	uint16_t avail_pub;    /* last value written to avail->idx */
+	uint16_t avail_prev;   /* the value before it (EVENT_IDX: what the kick covers) */
 	uint16_t last_used;    /* used entries consumed (free-running) */
 };
 

@@ -10,6 +10,7 @@
 
 static const struct vq_format_ops *const vq_formats[VQ_FORMAT_COUNT] = {
     [VQ_FORMAT_SPLIT] = &vq_split_ops,
+    [VQ_FORMAT_PACKED] = &vq_packed_ops,
 };
 
 static const struct vq_format_ops *format_ops(enum vq_format f)
@@ -51,6 +52,12 @@ void vq_reset(struct virtq *vq)
 	vq->ops->reset(vq);
 }
 
+void vq_set_event_idx(struct virtq *vq, bool on)
+{
+	vq->event_idx = on;
+	vq_reset(vq);
+}
+
 int vq_layout(struct virtq *vq, enum vq_format f, uint16_t index, uint16_t n, void *mem, uint64_t mem_bus,
               void *shadow)
 {
@@ -63,6 +70,7 @@ int vq_layout(struct virtq *vq, enum vq_format f, uint16_t index, uint16_t n, vo
 	vq->notify = notify;
 	vq->notify_ctx = ctx;
 	vq->ops = ops;
+	vq->format = f;
 	vq->index = index;
 	vq->size = n;
 	vq->mask = (uint16_t)(n - 1);
@@ -74,18 +82,42 @@ int vq_layout(struct virtq *vq, enum vq_format f, uint16_t index, uint16_t n, vo
 	return 0;
 }
 
+static uint32_t writable_len(const struct vq_sg *sg, unsigned n_out, unsigned n_in)
+{
+	uint32_t in_len = 0;
+	for (unsigned k = n_out; k < n_out + n_in; k++)
+		in_len += sg[k].len;
+	return in_len;
+}
+
+static void track(struct virtq *vq, uint16_t id, uint32_t in_len, uint16_t ndescs, void *cookie)
+{
+	vq->slot[id] = (struct vq_slot){.cookie = cookie, .in_len = in_len, .ndescs = ndescs};
+	vq->num_free = (uint16_t)(vq->num_free - ndescs);
+	vq->in_flight++;
+}
+
 int vq_add(struct virtq *vq, const struct vq_sg *sg, unsigned n_out, unsigned n_in, void *cookie)
 {
 	unsigned n = n_out + n_in;
 	if (n == 0 || n > vq->num_free || vq->err != VQ_OK)
 		return -1;
-	uint32_t in_len = 0;
-	for (unsigned k = n_out; k < n; k++)
-		in_len += sg[k].len;
 	uint16_t id = vq->ops->add(vq, sg, n_out, n_in);
-	vq->slot[id] = (struct vq_slot){.cookie = cookie, .in_len = in_len, .ndescs = (uint16_t)n};
-	vq->num_free = (uint16_t)(vq->num_free - n);
-	vq->in_flight++;
+	track(vq, id, writable_len(sg, n_out, n_in), (uint16_t)n, cookie);
+	return 0;
+}
+
+int vq_add_indirect(struct virtq *vq, const struct vq_sg *sg, unsigned n_out, unsigned n_in, void *table,
+                    uint64_t table_bus, void *cookie)
+{
+	unsigned n = n_out + n_in;
+	/* virtio v1.3 §2.7.5.3.1 Driver Requirements: Indirect Descriptors:
+	 * a table of at most Queue Size entries. */
+	if (n == 0 || n > vq->size || vq->num_free == 0 || !table || vq->err != VQ_OK)
+		return -1;
+	uint16_t id = vq->ops->add_indirect(vq, sg, n_out, n_in, table, table_bus);
+	track(vq, id, writable_len(sg, n_out, n_in), 1, cookie);
+	vq->indirect++;
 	return 0;
 }
 

@@ -7,8 +7,8 @@
  * Two layers: this queue (virtq.c, vq_check.c) keeps what every format
  * shares: size, the bus addresses of the three areas, per-id shadow slots,
  * statistics, the sticky error and the checks of what the device returns.
- * A format (split.c; virtio v1.3 §2.8 Packed Virtqueues would be packed.c)
- * lays out and drives the ring memory behind struct vq_format_ops
+ * A format (split.c, §2.7 Split Virtqueues; packed.c, §2.8 Packed
+ * Virtqueues) lays out and drives the ring memory behind struct vq_format_ops
  * (vq_format.h).
  *
  * Pure: no PCI, no timer. The transport gives the queue its memory and that
@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "virtio/packed.h"
 #include "virtio/split.h"
 
 struct vq_sg {
@@ -43,6 +44,8 @@ enum vq_error {
 	VQ_ERR_USED_ID,    /* used id out of range */
 	VQ_ERR_NOT_FLIGHT, /* used id names a buffer not in flight */
 	VQ_ERR_USED_LEN,   /* used len larger than the writable buffer */
+	VQ_ERR_USED_FLAGS, /* packed: F_AVAIL/F_USED fit neither side's wrap counter */
+	VQ_ERR_EVENT,      /* device event suppression flags or offset invalid */
 };
 
 /* Ring formats (virtio v1.3 §2.6 Virtqueues: "Two formats are supported").
@@ -51,6 +54,7 @@ enum vq_error {
  * state in the union of struct virtq. */
 enum vq_format {
 	VQ_FORMAT_SPLIT,
+	VQ_FORMAT_PACKED,
 	VQ_FORMAT_COUNT,
 };
 
@@ -64,25 +68,32 @@ struct vq_format_ops;
 
 struct virtq {
 	uint16_t index, size, mask;
+	enum vq_format format;
 	const struct vq_format_ops *ops;
 	struct vq_areas bus;
 	struct vq_slot *slot; /* [size], indexed by the id the device returns */
 	uint16_t num_free;    /* descriptors free */
 	uint16_t in_flight;   /* ids posted and not yet returned */
+	bool event_idx;       /* VIRTIO_F_EVENT_IDX negotiated (vq_set_event_idx) */
 	/* Notification: the transport's doorbell. */
 	void (*notify)(void *ctx, uint16_t index);
 	void *notify_ctx;
 	/* Statistics and the sticky error. */
 	uint64_t kicks, notifies, completions;
+	uint64_t indirect;         /* chains posted through an indirect table */
+	uint64_t event_checks;     /* kicks decided by the device's event index */
+	uint64_t event_suppressed; /* ... of which the event index said no */
 	enum vq_error err;
 	uint32_t err_got, err_want;
 	/* The format's own state. */
 	union {
 		struct vq_split split;
+		struct vq_packed packed;
 	};
 };
 
-/* Is n a queue size the format allows? split: a power of 2 up to 32768. */
+/* Is n a queue size the format allows? split: a power of 2 up to 32768;
+ * packed: any up to 32768. */
 bool vq_size_ok(enum vq_format f, uint16_t n);
 /* What vq_size_ok demands, for error messages ("a power of 2"). */
 const char *vq_size_rule(enum vq_format f);
@@ -98,6 +109,9 @@ int vq_layout(struct virtq *vq, enum vq_format f, uint16_t index, uint16_t n, vo
               void *shadow);
 /* Forget everything in flight and start over (after a device reset). */
 void vq_reset(struct virtq *vq);
+/* VIRTIO_F_EVENT_IDX was negotiated: the ring's event fields replace its
+ * flags (virtio v1.3 §2.7.7, §2.7.10, §2.8.10). Resets the ring. */
+void vq_set_event_idx(struct virtq *vq, bool on);
 
 static inline uint64_t vq_desc_area(const struct virtq *vq)
 {
@@ -116,6 +130,12 @@ static inline uint64_t vq_device_area(const struct virtq *vq)
  * 0, or -1 when fewer than n_out+n_in descriptors are free, n is 0 or the
  * queue is broken. */
 int vq_add(struct virtq *vq, const struct vq_sg *sg, unsigned n_out, unsigned n_in, void *cookie);
+/* The same chain through an indirect table (VIRTIO_F_INDIRECT_DESC): one
+ * ring descriptor pointing at `table` (16 bytes per entry, n_out + n_in
+ * entries, DMA memory the caller keeps until the chain is used, at bus
+ * address table_bus). 0 or -1 as vq_add. */
+int vq_add_indirect(struct virtq *vq, const struct vq_sg *sg, unsigned n_out, unsigned n_in, void *table,
+                    uint64_t table_bus, void *cookie);
 /* Publish what vq_add posted and notify unless the device suppressed
  * notifications. Returns true when it notified. */
 bool vq_kick(struct virtq *vq);

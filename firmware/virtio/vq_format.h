@@ -22,6 +22,10 @@ struct vq_format_ops {
 	 * not yet visible to the device; return the id the device will
 	 * return for it. */
 	uint16_t (*add)(struct virtq *vq, const struct vq_sg *sg, unsigned n_out, unsigned n_in);
+	/* The same chain written into `table` (the format's descriptor
+	 * layout), one ring descriptor with F_INDIRECT pointing at it. */
+	uint16_t (*add_indirect)(struct virtq *vq, const struct vq_sg *sg, unsigned n_out, unsigned n_in,
+	                         void *table, uint64_t table_bus);
 	/* Make every chain added so far visible; false when there was none. */
 	bool (*publish)(struct virtq *vq);
 	/* After publish: does the device want an available buffer
@@ -39,7 +43,16 @@ struct vq_format_ops {
 	int (*dump)(const struct virtq *vq, char *buf, size_t n);
 };
 
+/* Flags of element k of a chain of n with n_out readable ones first
+ * (virtio v1.3 §2.7.4.2 / §2.8 Scatter-Gather Support: writable after
+ * readable; F_NEXT on all but the last). Same bits in both formats. */
+static inline uint16_t vq_chain_flags(unsigned k, unsigned n_out, unsigned n)
+{
+	return (uint16_t)((k >= n_out ? VIRTQ_DESC_F_WRITE : 0) | (k + 1 < n ? VIRTQ_DESC_F_NEXT : 0));
+}
+
 extern const struct vq_format_ops vq_split_ops;
+extern const struct vq_format_ops vq_packed_ops;
 
 /* --- vq_check.c: what the device returns, checked once for every format */
 /* The device says `used` elements are ready: no more than are in flight.
@@ -48,5 +61,11 @@ int vq_check_used_count(struct virtq *vq, uint32_t used);
 /* A used element: id in range and in flight, len within the writable
  * length posted. Its slot, or NULL with the sticky error set. */
 struct vq_slot *vq_check_used_elem(struct virtq *vq, uint32_t id, uint32_t len);
+/* Packed: the device's event suppression structure (flags as read, then
+ * off_wrap): flags not reserved, DESC only with EVENT_IDX, the offset
+ * inside the ring. 0, or -1 with the sticky error set. */
+int vq_check_device_event(struct virtq *vq, uint16_t flags, uint16_t off_wrap);
+/* Set the sticky error; returns -1. */
+int vq_check_fail(struct virtq *vq, enum vq_error e, uint32_t got, uint32_t want);
 
 #endif

@@ -33,6 +33,7 @@
 
 struct bench_ctx {
 	bool short_mode;
+	struct net_opts opts; /* the run's ring format */
 	struct pci_func *pf;
 	struct net_dev *net[MAX_NETS]; /* [0] = PF, [1 + i] = VF i */
 	struct tport port[MAX_NETS];
@@ -129,7 +130,7 @@ static bool open_nets(struct bench_ctx *b)
 	for (size_t i = 0; i < b->nnets; i++) {
 		const struct pci_func *f = i == 0 ? pf : pci_sriov_vf(pf, (uint16_t)(i - 1));
 		struct net_dev *nd = calloc(1, sizeof(*nd));
-		if (!f || !nd || net_open(nd, f, NULL) != 0) {
+		if (!f || !nd || net_open(nd, f, &b->opts) != 0) {
 			char params[32];
 			snprintf(params, sizeof(params), "dev=%zu", i);
 			bench_fail("net_open", params, nd ? nd->err : "out of memory");
@@ -242,6 +243,8 @@ static void run(const struct run_config *cfg)
 	static struct bench_ctx ctx;
 	struct bench_ctx *b = &ctx;
 	b->short_mode = cfg->short_mode;
+	b->opts.packed_ring = cfg->ring == RUN_RING_PACKED;
+	tap_diag("bench: %s virtqueues", cfg->ring == RUN_RING_PACKED ? "packed" : "split");
 	/* Full mode: 1000 samples per figure, 2000 round trips. */
 	b->m.n = cfg->short_mode
 	             ? measure_counts_short

@@ -26,6 +26,18 @@ static const struct deviation virtio_deviations[] = {
                   "suppressed by NO_NOTIFY, hw/net/virtio-net.c:1673)",
         .models = "virtio-net",
     },
+    {
+        .id = "event-idx-unconditional-notify",
+        .rule = "virtio v1.3 §2.7.7.2 Device Requirements: Used Buffer Notification Suppression (and the "
+                "packed driver event, §2.8.10): with EVENT_IDX, notify when used_event is reached, otherwise "
+                "SHOULD NOT",
+        .evidence = "ISR queue bit set after traffic although used_event (split) / the driver event "
+                    "(packed) lies a whole ring behind the device's used index",
+        .source = "hw/virtio/virtio.c:2609 and 2651 (`return !v || ...`: the first check after a reset, "
+                  "line 2323, and on packed rings after every used wrap, line 1112, notifies whatever the "
+                  "event says)",
+        .models = "virtio-net",
+    },
 };
 
 void virtio_deviations_register(void)

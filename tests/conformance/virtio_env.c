@@ -38,6 +38,7 @@ struct venv *venv_get(const struct run_config *cfg)
 	unsigned pf_idx = 0;
 	const struct pf_model *virtio_net = pf_model_by_name("virtio-net");
 	env.peers = cfg ? cfg->peers : RUN_PEERS_ALL;
+	env.ring = cfg ? cfg->ring : RUN_RING_SPLIT;
 	for (struct pci_func *pf; (pf = pf_model_pf(virtio_net, pf_idx)) != NULL;) {
 		uint16_t total = pci_cfg_read16(pf->rid, pf->sriov_cap + PCI_SRIOV_TOTAL_VF);
 		uint16_t want = total;
@@ -80,6 +81,9 @@ int venv_open(struct venv *e, size_t i, const struct net_opts *o)
 	fn->up = false;
 	if (!fn->f)
 		return -1;
+	struct net_opts opts = o ? *o : venv_default_opts;
+	opts.packed_ring = e->ring == RUN_RING_PACKED;
+	o = &opts;
 	int rc;
 	if (!fn->nd) {
 		fn->nd = calloc(1, sizeof(*fn->nd));

@@ -31,6 +31,7 @@ struct venv_fn {
 
 struct venv {
 	enum run_peers peers;
+	enum run_ring ring; /* every venv_open asks for this format */
 	size_t n;
 	struct venv_fn fn[VENV_MAX];
 };
@@ -46,7 +47,8 @@ void venv_refresh(struct venv *e);
  * opens with unless it says otherwise (a re-open keeps the last options
  * otherwise, e.g. the net suite's 256-byte merged buffers). */
 extern const struct net_opts venv_default_opts;
-/* Open (or re-open) fn i as a net device; 0 or -1 (nd->err). */
+/* Open (or re-open) fn i as a net device, on the run's ring format;
+ * 0 or -1 (nd->err). */
 int venv_open(struct venv *e, size_t i, const struct net_opts *o);
 /* The expected MAC of a function (scripts/topology.py: 52:54:00:5f:pf:vf). */
 void venv_expected_mac(const struct venv_fn *fn, uint8_t mac[6]);
