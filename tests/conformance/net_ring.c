@@ -23,15 +23,15 @@
 	"virtio v1.3 §2.7.10 / §2.8.10 Available Buffer Notification Suppression: with EVENT_IDX the "     \
 	"device's event index (not its flags) decides the kicks it asks for"
 #define R_EVENT_IDLE                                                                                         \
-	"virtio v1.3 §2.7.10 / §2.8.10: a device idle on a queue it is notified for names the next entry " \
-	"the "                                                                                               \
-	"driver will make available as its event (avail_event / off_wrap)"
+	"virtio v1.3 §2.7.10 / §2.8.10: a device that waits for notifications and is idle names the next " \
+	"entry the driver will make available as its event (avail_event / off_wrap), or that buffer is "     \
+	"never noticed"
 #define R_WRITE_FLAG                                                                                         \
 	"virtio v1.3 §2.8.3 Write Flag: in a used descriptor F_WRITE says whether the device wrote the "    \
 	"buffer (§2.8.4: len is reserved without it)"
-#define R_SMALL                                                                                               \
-	"virtio v1.3 §4.1.4.3.2 Driver Requirements: Common configuration structure layout: the driver MAY " \
-	"write a smaller queue_size, and the device uses that size"
+#define R_SMALL                                                                                              \
+	"virtio v1.3 §4.1.4.3 Common configuration structure layout: queue_size: the driver MAY write a "   \
+	"smaller value, and the device uses that size"
 
 static const struct deviation ring_deviations[] = {
     {
