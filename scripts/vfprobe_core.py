@@ -17,6 +17,7 @@ import time
 
 import backends
 import topology
+from tapread import TapReader, deviation_name
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build")
@@ -34,10 +35,6 @@ BOOT_TIMEOUT_PER_FUNCTION_S = 2
 KVM_PROBE_TIMEOUT_S = 60
 KVM_PROBE_MEM_MB = 256
 QEMU_VERSION_TIMEOUT_S = 10
-
-TAP_POINT = re.compile(r"^(not ok|ok)\s+(\d+)\s*(?:-\s*)?(.*?)(?:\s+#\s*(SKIP|TODO)\b\s*(.*))?$")
-TAP_PLAN = re.compile(r"^1\.\.(\d+)")
-BENCH = re.compile(r"^BENCH\s+(.*)$")
 
 
 class UsageError(Exception):
@@ -73,6 +70,8 @@ def make_parser():
     p.add_argument("--print-cmd", action="store_true", help="print the QEMU command line and exit")
     p.add_argument("--list", action="store_true", help="list the suites and exit")
     p.add_argument("--name", default=None, help="name of this run for the log file (default: from the options)")
+    p.add_argument("--strict-deviations", action="store_true",
+                   help="a known deviation whose check passes (TODO that passed) is a failure")
     return p
 
 
@@ -160,81 +159,6 @@ def kvm_usable(qemu, ovmf, efi):
     return ok
 
 
-def parse_yaml_block(lines):
-    d = {}
-    for line in lines:
-        m = re.match(r'^\s*(\w+):\s*"?(.*?)"?\s*$', line)
-        if m:
-            d[m.group(1)] = m.group(2)
-    return d
-
-
-class TapReader:
-    """Incremental TAP 13 reader over the serial stream."""
-
-    def __init__(self):
-        self.started = False
-        self.points = []
-        self.plan = None
-        self.bail = None
-        self.bench = []
-        self.diags = []
-        self._yaml = None
-
-    def feed(self, line):
-        """Returns True when the line is part of the TAP stream."""
-        if not self.started:
-            i = line.find("TAP version 13")
-            if i < 0:
-                return False
-            self.started = True
-            return True
-        if self._yaml is not None:
-            if line.strip() == "...":
-                if self.points:
-                    self.points[-1]["yaml"] = parse_yaml_block(self._yaml)
-                self._yaml = None
-            elif line.strip() != "---":
-                self._yaml.append(line)
-            return True
-        if line.strip() == "---" and self.points:
-            self._yaml = []
-            return True
-        m = TAP_POINT.match(line)
-        if m:
-            self.points.append({"n": int(m.group(2)), "ok": m.group(1) == "ok", "name": m.group(3),
-                                "directive": (m.group(4) or "").upper(), "reason": m.group(5) or ""})
-            return True
-        m = TAP_PLAN.match(line)
-        if m:
-            self.plan = int(m.group(1))
-            return True
-        if line.startswith("Bail out!"):
-            self.bail = line[len("Bail out!"):].strip()
-            return True
-        m = BENCH.match(line)
-        if m:
-            rec = dict(kv.split("=", 1) for kv in m.group(1).split() if "=" in kv)
-            self.bench.append(rec)
-            return True
-        if line.startswith("#"):
-            self.diags.append(line[1:].strip())
-            return True
-        return True
-
-    def counts(self):
-        c = {"passed": 0, "failed": 0, "skipped": 0, "todo": 0}
-        for p in self.points:
-            if p["directive"] == "SKIP":
-                c["skipped"] += 1
-            elif p["ok"] or p["directive"] == "TODO":
-                c["passed"] += 1
-                c["todo"] += (not p["ok"])
-            else:
-                c["failed"] += 1
-        return c
-
-
 def run_qemu(cmd, timeout, log_path, quiet=False, kill_on=None, echo=None):
     """Run QEMU, stream its serial output through a TapReader."""
     t0 = time.monotonic()
@@ -295,6 +219,7 @@ def run_qemu(cmd, timeout, log_path, quiet=False, kill_on=None, echo=None):
             (stderr_lines if k == "err" else tail).append(line)
             if k == "out":
                 tap.feed(line)
+    tap.finish()
     if log:
         log.close()
     counts = tap.counts()
@@ -317,7 +242,7 @@ def judge(res):
         # -no-reboot turns a triple fault (or a reset) into a plain exit.
         return "crash", "the guest reset or shut down without a verdict (triple fault?)"
     if guest is None:
-        err = next((l for l in reversed(res["stderr"]) if l.strip()), "")
+        err = next((e for e in reversed(res["stderr"]) if e.strip()), "")
         why = f"QEMU exited with status {st} before the guest gave a verdict"
         return "qemu-failure", why + (f": {err}" if err else "")
     if guest == "crash":
@@ -344,6 +269,10 @@ def summary_counts(verdict, c):
 def format_summary(c):
     s = f"{c['passed']} passed, {c['failed']} failed"
     return s + (f", {c['skipped']} skipped" if c.get("skipped") else "")
+
+
+def deviations_gone_line(names):
+    return f"{len(names)} known deviation(s) no longer seen: {', '.join(names)}"
 
 
 def guest_cmdline(suite, pfs, vfs, model, mode, backend=backends.DEFAULT):
@@ -431,11 +360,18 @@ def run(argv, summary=True):
     res = run_qemu(cmd, timeout, log_path, echo=echo)
     verdict, why = judge(res)
     counts = summary_counts(verdict, res["counts"])
+    gone = sorted({deviation_name(p) for p in res["tap"].xpass()})
+    if gone:
+        print(f"# {deviations_gone_line(gone)}", flush=True)
+        if args.strict_deviations:
+            counts["failed"] += len(gone)
+            if verdict == "pass":
+                verdict, why = "fail", "known deviation(s) no longer seen (--strict-deviations)"
     if verdict not in ("pass",):
         print(f"# vfprobe [{name}]: {verdict}: {why}", flush=True)
         if verdict in ("timeout", "crash", "qemu-failure", "bail"):
             print(f"# last lines of {os.path.relpath(log_path)}:")
-            for line in (res["tail"] + [f"[qemu stderr] {l}" for l in res["stderr"][-5:]])[-15:]:
+            for line in (res["tail"] + [f"[qemu stderr] {e}" for e in res["stderr"][-5:]])[-15:]:
                 print(f"#   {line}")
     result = {
         "name": name, "verdict": verdict, "reason": why, "exit_status": res["status"],
@@ -445,7 +381,7 @@ def run(argv, summary=True):
         "topology": {"pf_model": args.pf_model, "pfs": args.pfs, "vfs": vfs, "backend": args.backend},
         "suites": args.suite, "boot": "iso" if args.iso else "kernel", "cmdline": cmdline,
         "log": log_path, "command": cmd,
-        "tests": res["tap"].points, "bench": res["tap"].bench,
+        "tests": res["tap"].points, "bench": res["tap"].bench, "deviations_no_longer_seen": gone,
     }
     if args.json:
         with open(args.json, "w") as f:

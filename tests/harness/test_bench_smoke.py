@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """tests/harness/test_bench_smoke.py: `scripts/bench --short` works.
 
 A smoke run, not a timed test: it asserts that the benchmark driver boots

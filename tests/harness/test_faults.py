@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """tests/harness/test_faults.py: the suites fail on a broken device.
 
 Boots the suites on the fault-injection twin of our QEMU build

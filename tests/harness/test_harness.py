@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """tests/harness/test_harness.py: the harness must be able to fail.
 
 Boots the selftest suites, each on its own, and asserts the verdict the

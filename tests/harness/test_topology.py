@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """tests/harness/test_topology.py: the topology seams, without booting.
 
 The netdev backend: `--backend hub` is the default's QEMU command line, an

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """tests/harness/test_wire_pcap.py: frames that leave QEMU, checked on the host.
 
 Boots suite `net` with one more port on the hub: a `dgram` netdev on a unix
