@@ -95,7 +95,9 @@ def list_suites():
 
 def resolve_deps(args):
     env = dict(os.environ)
-    if args.qemu:
+    # Only the virtio-net PF needs sriov-pf: igb and nvme run on any QEMU.
+    other_model = getattr(args, "pf_model", "virtio-net") != "virtio-net"
+    if args.qemu and not other_model:
         env["QEMU"] = args.qemu
     if args.ovmf:
         env["OVMF"] = args.ovmf
@@ -105,7 +107,11 @@ def resolve_deps(args):
                        stdout=subprocess.PIPE, text=True)
     if r.returncode != 0:
         sys.exit(2)  # deps printed its one-line reason
-    return dict(line.split("=", 1) for line in r.stdout.splitlines() if "=" in line)
+    deps = dict(line.split("=", 1) for line in r.stdout.splitlines() if "=" in line)
+    if args.qemu and other_model:
+        deps["QEMU"] = args.qemu
+        deps.pop("QEMU_FAULTS", None)
+    return deps
 
 
 def cache_dir():
@@ -392,6 +398,9 @@ def run(argv, summary=True):
 
 
 def main():
+    if "--compare" in sys.argv[1:]:
+        import compare
+        compare.run_main(sys.argv[1:])
     try:
         code, _ = run(sys.argv[1:])
     except UsageError as e:
