@@ -11,7 +11,9 @@
 #   make lint       clang-format, cppcheck, shellcheck and flake8
 #
 # QEMU=/path/to/qemu-system-x86_64 and OVMF=/path/to/OVMF.fd override the
-# defaults; ARGS="..." passes options to scripts/vfprobe for `make run`.
+# defaults; ARGS="..." passes options to scripts/vfprobe for `make run`,
+# CHECK_ARGS="..." to scripts/check (--shard I/N, --group NAME,
+# --strict-deviations); `make check -j N` runs N jobs at once.
 
 BUILD := build
 CC := gcc
@@ -104,10 +106,10 @@ run: $(BUILD)/test.efi
 	scripts/vfprobe --no-build $(ARGS)
 
 check: $(BUILD)/test.efi $(UNIT_TESTS) $(BUILD)/vfprobe.iso
-	scripts/check $(UNIT_TESTS)
+	scripts/check $(CHECK_ARGS) $(UNIT_TESTS)
 
 check-full: $(BUILD)/test.efi $(UNIT_TESTS) $(BUILD)/vfprobe.iso
-	scripts/check --full $(UNIT_TESTS)
+	scripts/check --full $(CHECK_ARGS) $(UNIT_TESTS)
 
 bench: $(BUILD)/test.efi
 	scripts/bench $(ARGS)
@@ -141,4 +143,4 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '2,16p' Makefile
+	@sed -n '2,18p' Makefile
