@@ -8,10 +8,12 @@
 #   make bench      the benchmark matrix, results in build/bench/
 #   make iso        build/vfprobe.iso (hybrid, UEFI-bootable)
 #   make deps       install packages, build the cached QEMU and newlib
-#   make lint       clang-format and cppcheck
+#   make lint       clang-format, cppcheck, shellcheck and flake8
 #
 # QEMU=/path/to/qemu-system-x86_64 and OVMF=/path/to/OVMF.fd override the
-# defaults; ARGS="..." passes options to scripts/vfprobe for `make run`.
+# defaults; ARGS="..." passes options to scripts/vfprobe for `make run`,
+# CHECK_ARGS="..." to scripts/check (--shard I/N, --group NAME,
+# --strict-deviations); `make check -j N` runs N jobs at once.
 
 BUILD := build
 CC := gcc
@@ -104,10 +106,10 @@ run: $(BUILD)/test.efi
 	scripts/vfprobe --no-build $(ARGS)
 
 check: $(BUILD)/test.efi $(UNIT_TESTS) $(BUILD)/vfprobe.iso
-	scripts/check $(UNIT_TESTS)
+	scripts/check $(CHECK_ARGS) $(UNIT_TESTS)
 
 check-full: $(BUILD)/test.efi $(UNIT_TESTS) $(BUILD)/vfprobe.iso
-	scripts/check --full $(UNIT_TESTS)
+	scripts/check --full $(CHECK_ARGS) $(UNIT_TESTS)
 
 bench: $(BUILD)/test.efi
 	scripts/bench $(ARGS)
@@ -120,10 +122,19 @@ deps:
 	@QEMU='$(QEMU)' OVMF='$(OVMF)' scripts/deps --print
 
 LINT_SRCS = $(filter %.c %.h,$(FW_SRCS)) $(wildcard firmware/*/*.h tests/*/*.h tests/unit/*.c tests/bench/linux/*.[ch])
+# Every shell script and every Python file, by name or by its #! line.
+SH_SRCS = $(sort $(wildcard scripts/*.sh scripts/*/*.sh tests/*/*.sh) \
+	$(shell grep -rlIs '^\#!.*\(bash\|/sh\|busybox sh\)' scripts tests .ci))
+PY_SRCS = $(sort $(wildcard scripts/*.py scripts/*/*.py tests/*/*.py) $(shell grep -rlIs '^\#!.*python' scripts tests .ci))
+# scripts/deps is held to warnings and errors: its five style infos (SC2086, SC2015, SC2012) remain.
+SH_STRICT = $(filter-out scripts/deps,$(SH_SRCS))
 lint:
 	clang-format --dry-run -Werror $(LINT_SRCS)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
 		--suppress=missingIncludeSystem -Ifirmware -Itests firmware tests
+	shellcheck -x $(SH_STRICT)
+	$(if $(filter scripts/deps,$(SH_SRCS)),shellcheck -x -S warning scripts/deps)
+	flake8 $(PY_SRCS)
 
 format:
 	clang-format -i $(LINT_SRCS)
@@ -132,4 +143,4 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '2,16p' Makefile
+	@sed -n '2,18p' Makefile

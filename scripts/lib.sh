@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # scripts/lib.sh: helpers shared by the vfprobe scripts (sourced, not run).
 
 die() {

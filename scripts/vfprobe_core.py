@@ -18,6 +18,7 @@ import time
 import backends
 import virtio_features
 import topology
+from tapread import TapReader, deviation_name
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build")
@@ -36,10 +37,6 @@ BOOT_TIMEOUT_PER_FUNCTION_S = 2
 KVM_PROBE_TIMEOUT_S = 60
 KVM_PROBE_MEM_MB = 256
 QEMU_VERSION_TIMEOUT_S = 10
-
-TAP_POINT = re.compile(r"^(not ok|ok)\s+(\d+)\s*(?:-\s*)?(.*?)(?:\s+#\s*(SKIP|TODO)\b\s*(.*))?$")
-TAP_PLAN = re.compile(r"^1\.\.(\d+)")
-BENCH = re.compile(r"^BENCH\s+(.*)$")
 
 
 class UsageError(Exception):
@@ -77,6 +74,8 @@ def make_parser():
     p.add_argument("--print-cmd", action="store_true", help="print the QEMU command line and exit")
     p.add_argument("--list", action="store_true", help="list the suites and exit")
     p.add_argument("--name", default=None, help="name of this run for the log file (default: from the options)")
+    p.add_argument("--strict-deviations", action="store_true",
+                   help="a known deviation whose check passes (TODO that passed) is a failure")
     return p
 
 
@@ -100,7 +99,9 @@ def list_suites():
 
 def resolve_deps(args):
     env = dict(os.environ)
-    if args.qemu:
+    # Only the virtio-net PF needs sriov-pf: igb and nvme run on any QEMU.
+    other_model = getattr(args, "pf_model", "virtio-net") != "virtio-net"
+    if args.qemu and not other_model:
         env["QEMU"] = args.qemu
     if args.ovmf:
         env["OVMF"] = args.ovmf
@@ -110,7 +111,11 @@ def resolve_deps(args):
                        stdout=subprocess.PIPE, text=True)
     if r.returncode != 0:
         sys.exit(2)  # deps printed its one-line reason
-    return dict(line.split("=", 1) for line in r.stdout.splitlines() if "=" in line)
+    deps = dict(line.split("=", 1) for line in r.stdout.splitlines() if "=" in line)
+    if args.qemu and other_model:
+        deps["QEMU"] = args.qemu
+        deps.pop("QEMU_FAULTS", None)
+    return deps
 
 
 def cache_dir():
@@ -162,85 +167,6 @@ def kvm_usable(qemu, ovmf, efi):
     except OSError:
         pass
     return ok
-
-
-def parse_yaml_block(lines):
-    d = {}
-    for line in lines:
-        m = re.match(r'^\s*(\w+):\s*"?(.*?)"?\s*$', line)
-        if m:
-            d[m.group(1)] = m.group(2)
-    return d
-
-
-class TapReader:
-    """Incremental TAP 13 reader over the serial stream."""
-
-    def __init__(self):
-        self.started = False
-        self.points = []
-        self.plan = None
-        self.bail = None
-        self.bench = []
-        self.diags = []
-        self.features = []
-        self._yaml = None
-
-    def feed(self, line):
-        """Returns True when the line is part of the TAP stream."""
-        if not self.started:
-            i = line.find("TAP version 13")
-            if i < 0:
-                return False
-            self.started = True
-            return True
-        if self._yaml is not None:
-            if line.strip() == "...":
-                if self.points:
-                    self.points[-1]["yaml"] = parse_yaml_block(self._yaml)
-                self._yaml = None
-            elif line.strip() != "---":
-                self._yaml.append(line)
-            return True
-        if line.strip() == "---" and self.points:
-            self._yaml = []
-            return True
-        m = TAP_POINT.match(line)
-        if m:
-            self.points.append({"n": int(m.group(2)), "ok": m.group(1) == "ok", "name": m.group(3),
-                                "directive": (m.group(4) or "").upper(), "reason": m.group(5) or ""})
-            return True
-        m = TAP_PLAN.match(line)
-        if m:
-            self.plan = int(m.group(1))
-            return True
-        if line.startswith("Bail out!"):
-            self.bail = line[len("Bail out!"):].strip()
-            return True
-        m = BENCH.match(line)
-        if m:
-            rec = dict(kv.split("=", 1) for kv in m.group(1).split() if "=" in kv)
-            self.bench.append(rec)
-            return True
-        if line.startswith("#"):
-            self.diags.append(line[1:].strip())
-            f = virtio_features.parse(self.diags[-1])
-            if f:
-                self.features.append(f)
-            return True
-        return True
-
-    def counts(self):
-        c = {"passed": 0, "failed": 0, "skipped": 0, "todo": 0}
-        for p in self.points:
-            if p["directive"] == "SKIP":
-                c["skipped"] += 1
-            elif p["ok"] or p["directive"] == "TODO":
-                c["passed"] += 1
-                c["todo"] += (not p["ok"])
-            else:
-                c["failed"] += 1
-        return c
 
 
 def run_qemu(cmd, timeout, log_path, quiet=False, kill_on=None, echo=None):
@@ -303,6 +229,7 @@ def run_qemu(cmd, timeout, log_path, quiet=False, kill_on=None, echo=None):
             (stderr_lines if k == "err" else tail).append(line)
             if k == "out":
                 tap.feed(line)
+    tap.finish()
     if log:
         log.close()
     counts = tap.counts()
@@ -325,7 +252,7 @@ def judge(res):
         # -no-reboot turns a triple fault (or a reset) into a plain exit.
         return "crash", "the guest reset or shut down without a verdict (triple fault?)"
     if guest is None:
-        err = next((l for l in reversed(res["stderr"]) if l.strip()), "")
+        err = next((e for e in reversed(res["stderr"]) if e.strip()), "")
         why = f"QEMU exited with status {st} before the guest gave a verdict"
         return "qemu-failure", why + (f": {err}" if err else "")
     if guest == "crash":
@@ -352,6 +279,10 @@ def summary_counts(verdict, c):
 def format_summary(c):
     s = f"{c['passed']} passed, {c['failed']} failed"
     return s + (f", {c['skipped']} skipped" if c.get("skipped") else "")
+
+
+def deviations_gone_line(names):
+    return f"{len(names)} known deviation(s) no longer seen: {', '.join(names)}"
 
 
 def guest_cmdline(suite, pfs, vfs, model, mode, backend=backends.DEFAULT, ring="split"):
@@ -475,11 +406,18 @@ def boot_ring(args, ring, vfs, qemu, ovmf, image, accel, extra):
     res = run_qemu(cmd, timeout, log_path, echo=echo)
     verdict, why = judge(res)
     counts = summary_counts(verdict, res["counts"])
+    gone = sorted({deviation_name(p) for p in res["tap"].xpass()})
+    if gone:
+        print(f"# {deviations_gone_line(gone)}", flush=True)
+        if args.strict_deviations:
+            counts["failed"] += len(gone)
+            if verdict == "pass":
+                verdict, why = "fail", "known deviation(s) no longer seen (--strict-deviations)"
     if verdict not in ("pass",):
         print(f"# vfprobe [{name}]: {verdict}: {why}", flush=True)
         if verdict in ("timeout", "crash", "qemu-failure", "bail"):
             print(f"# last lines of {os.path.relpath(log_path)}:")
-            for line in (res["tail"] + [f"[qemu stderr] {l}" for l in res["stderr"][-5:]])[-15:]:
+            for line in (res["tail"] + [f"[qemu stderr] {e}" for e in res["stderr"][-5:]])[-15:]:
                 print(f"#   {line}")
     result = {
         "name": name, "verdict": verdict, "reason": why, "exit_status": res["status"],
@@ -490,8 +428,8 @@ def boot_ring(args, ring, vfs, qemu, ovmf, image, accel, extra):
                      "packed": packed},
         "ring": ring, "suites": args.suite, "boot": "iso" if args.iso else "kernel", "cmdline": cmdline,
         "log": log_path, "command": cmd,
-        "tests": res["tap"].points, "bench": res["tap"].bench,
-        "features": [dict(f, ring=ring) for f in res["tap"].features],
+        "tests": res["tap"].points, "bench": res["tap"].bench, "deviations_no_longer_seen": gone,
+        "features": [dict(f, ring=ring) for f in map(virtio_features.parse, res["tap"].diags) if f],
     }
     if not args.quiet:
         for line in virtio_features.table(result["features"]):
@@ -500,6 +438,9 @@ def boot_ring(args, ring, vfs, qemu, ovmf, image, accel, extra):
 
 
 def main():
+    if "--compare" in sys.argv[1:]:
+        import compare
+        compare.run_main(sys.argv[1:])
     try:
         code, _ = run(sys.argv[1:])
     except UsageError as e:

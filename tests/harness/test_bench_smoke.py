@@ -1,47 +1,70 @@
-#!/usr/bin/env python3
 """tests/harness/test_bench_smoke.py: `scripts/bench --short` works.
 
 A smoke run, not a timed test: it asserts that the benchmark driver boots
 vfprobe, the Linux baseline and the floor app, and writes the JSON, the CSV
-series and the plots. Speed never fails it. Prints TAP and
-`# N passed, N failed, N skipped`."""
+series and the plots. Speed never fails it. Run by pytest."""
 
+import csv
 import json
 import os
 import subprocess
-import sys
+
+import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "build", "bench")
-from taplite import Tap  # noqa: E402
 
-tap = Tap("bench smoke")
-check = tap.check
-r = subprocess.run([os.path.join(ROOT, "scripts", "bench"), "--short"], stdout=subprocess.PIPE,
-                   stderr=subprocess.STDOUT, text=True)
-check(r.returncode == 0, "scripts/bench --short exits 0", (r.returncode, r.stdout[-1500:]), 0)
-try:
-    with open(os.path.join(OUT, "results.json")) as f:
-        res = json.load(f)
-except (OSError, ValueError) as e:
-    res = {}
-    check(False, "build/bench/results.json is valid JSON", e, "a JSON object")
-figs = res.get("figures", [])
-impls = {f.get("impl") for f in figs}
-check({"vfprobe", "linux"} <= impls, "figures from vfprobe and from the Linux baseline", impls,
-      "vfprobe and linux")
-need = {"unit", "median", "p90", "p99", "max", "samples_per_rep"}
-bad = [f.get("name") for f in figs if not need <= set(f)]
-check(figs and not bad, "every figure has unit, median, p90, p99, max and sample counts", bad[:5], "none missing")
-check(all(res.get(k) for k in ("qemu_version", "accel", "topology", "git_commit")),
-      "results carry QEMU version, accelerator, topology and commit",
-      {k: res.get(k) for k in ("qemu_version", "accel", "git_commit")}, "all set")
-check({"floor", "vfprobe", "linux"} <= set(res.get("boot", {})), "boot times of floor, vfprobe and Linux",
-      list(res.get("boot", {})), "floor, vfprobe, linux")
-for series in ("vf_enable", "rate_vf-vf"):
-    csv = os.path.join(OUT, f"{series}.csv")
-    png = os.path.join(OUT, f"{series}.png")
-    check(os.path.exists(csv) and os.path.getsize(csv) > 0, f"{series}.csv written", csv, "non-empty")
-    with open(png, "rb") if os.path.exists(png) else open(os.devnull, "rb") as f:
-        check(f.read(8) == b"\x89PNG\r\n\x1a\n", f"{series}.png is a PNG plot", png, "PNG signature")
-tap.done()
+
+@pytest.fixture(scope="module")
+def bench():
+    r = subprocess.run([os.path.join(ROOT, "scripts", "bench"), "--short"], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True)
+    try:
+        with open(os.path.join(OUT, "results.json")) as f:
+            res = json.load(f)
+    except (OSError, ValueError):
+        res = None
+    return r, res
+
+
+def test_exits_0(bench):
+    r, _ = bench
+    assert r.returncode == 0, r.stdout[-1500:]
+
+
+def test_prints_a_table(bench):
+    r, _ = bench
+    assert "vfprobe benchmark summary" in r.stdout and "figure" in r.stdout and "ratio" in r.stdout
+
+
+def test_results_json(bench):
+    assert isinstance(bench[1], dict), "build/bench/results.json is a JSON object"
+
+
+def test_figures_of_both(bench):
+    impls = {f.get("impl") for f in (bench[1] or {}).get("figures", [])}
+    assert {"vfprobe", "linux"} <= impls
+
+
+def test_every_figure_has_its_statistics(bench):
+    figs = (bench[1] or {}).get("figures", [])
+    need = {"unit", "median", "p90", "p99", "max", "samples_per_rep"}
+    assert figs and not [f.get("name") for f in figs if not need <= set(f)]
+
+
+def test_results_carry_their_context(bench):
+    res = bench[1] or {}
+    assert all(res.get(k) for k in ("qemu_version", "accel", "topology", "git_commit"))
+
+
+def test_boot_times(bench):
+    assert {"floor", "vfprobe", "linux"} <= set((bench[1] or {}).get("boot", {}))
+
+
+@pytest.mark.parametrize("series", ["vf_enable", "rate_vf-vf"])
+def test_csv_and_plot(bench, series):
+    with open(os.path.join(OUT, f"{series}.csv"), newline="") as f:
+        rows = list(csv.reader(f))
+    assert len(rows) >= 2 and all(len(r) == len(rows[0]) for r in rows), "a header and rows of its width"
+    with open(os.path.join(OUT, f"{series}.png"), "rb") as f:
+        assert f.read(8) == b"\x89PNG\r\n\x1a\n"

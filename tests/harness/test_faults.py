@@ -1,20 +1,15 @@
-#!/usr/bin/env python3
 """tests/harness/test_faults.py: the suites fail on a broken device.
 
 Boots the suites on the fault-injection twin of our QEMU build
 (scripts/qemu-faults.patch; scripts/deps prints it as QEMU_FAULTS), one
 fault at a time through VFPROBE_FAULT, and asserts that the run fails and
 that the check naming the broken rule is among the failures. With no fault
-the same binary must pass, so a failure is the fault's doing. Prints TAP and
-`# N passed, N failed, N skipped`."""
+the same binary must pass, so a failure is the fault's doing. Run by pytest."""
 
 import os
-import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "scripts"))
-import vfprobe_core  # noqa: E402
-from taplite import Tap  # noqa: E402
+import pytest
+import vfprobe_core
 
 # fault, suites, text of the failing check(s) that name the broken rule, how many at least
 FAULTS = [
@@ -23,6 +18,14 @@ FAULTS = [
     ("reset_status", "virtio", "device_status reads 0 within 100 ms of writing 0", 1),
     ("rx_corrupt", "net", "frames received intact", 1),
 ]
+
+
+@pytest.fixture(scope="module")
+def qemu():
+    deps = vfprobe_core.resolve_deps(vfprobe_core.make_parser().parse_args([]))
+    if not deps.get("QEMU_FAULTS"):
+        pytest.skip(f"no fault-injection QEMU (QEMU={deps['QEMU']} is not our cached build)")
+    return deps["QEMU_FAULTS"]
 
 
 def boot(qemu, fault, suites):
@@ -34,27 +37,16 @@ def boot(qemu, fault, suites):
         del os.environ["VFPROBE_FAULT"]
 
 
-def main():
-    tap = Tap("faults")
-    deps = vfprobe_core.resolve_deps(vfprobe_core.make_parser().parse_args([]))
-    qemu = deps.get("QEMU_FAULTS")
-    if not qemu:
-        print(f"ok 1 - faults: the suites fail on a broken device # SKIP no fault-injection QEMU "
-              f"(QEMU={deps['QEMU']} is not our cached build)")
-        print("1..1\n# 0 passed, 0 failed, 1 skipped")
-        return
+def test_no_fault_the_twin_passes(qemu):
     code, res = boot(qemu, "none", "sriov,virtio,net")
-    tap.check(code == 0 and res["verdict"] == "pass", "no fault: the twin passes sriov,virtio,net",
-              (code, res["verdict"], res["counts"]), "pass")
-    for fault, suites, text, at_least in FAULTS:
-        code, res = boot(qemu, fault, suites)
-        failing = [p["name"] for p in res["tests"] if not p["ok"] and p["directive"] != "TODO"]
-        named = [n for n in failing if text in n]
-        tap.check(code == 1 and res["verdict"] == "fail", f"fault {fault}: suite {suites} fails (not hangs)",
-                  (code, res["verdict"], res["reason"]), "exit 1, verdict fail")
-        tap.check(len(named) >= at_least, f"fault {fault}: the check '{text}' fails",
-                  f"{len(named)} of {len(failing)} failing points: {failing[:3]}", f">= {at_least}")
-    tap.done()
+    assert (code, res["verdict"]) == (0, "pass"), res["counts"]
 
 
-main()
+@pytest.mark.parametrize("fault,suites,text,at_least", FAULTS, ids=[f[0] for f in FAULTS])
+def test_fault_is_caught(qemu, fault, suites, text, at_least):
+    """The run fails (not hangs), and the check naming the broken rule fails."""
+    code, res = boot(qemu, fault, suites)
+    failing = [p["name"] for p in res["tests"] if not p["ok"] and p["directive"] != "TODO"]
+    assert (code, res["verdict"]) == (1, "fail"), res["reason"]
+    named = [n for n in failing if text in n]
+    assert len(named) >= at_least, f"{len(named)} of {len(failing)} failing points: {failing[:3]}"

@@ -1,10 +1,9 @@
-#!/usr/bin/env python3
 """tests/harness/test_harness.py: the harness must be able to fail.
 
 Boots the selftest suites, each on its own, and asserts the verdict the
 harness gives; feeds scripts/vfprobe bad input and asserts a one-line error
 with exit status 2; boots the image by hand the way README.md shows.
-Prints TAP and `# N passed, N failed, N skipped`."""
+Run by pytest."""
 
 import os
 import subprocess
@@ -13,11 +12,9 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import pytest  # noqa: E402
 import vfprobe_core  # noqa: E402
-from taplite import Tap  # noqa: E402
 
-tap = Tap("harness")
-check = tap.check
 HANG_TIMEOUT_S = 20  # --timeout of the hanging selftest
 KILL_SLACK_S = 10    # how long after its timeout the hang may take to be killed
 
@@ -33,91 +30,95 @@ def point(res, i):
     return res["tests"][i] if len(res["tests"]) > i else {}
 
 
-def selftests():
+def test_selftest_fail():
     code, res, _ = boot("selftest-fail")
-    check(code == 1 and res["verdict"] == "fail", "selftest-fail: run verdict is fail, exit 1",
-          (code, res["verdict"]), (1, "fail"))
+    assert (code, res["verdict"]) == (1, "fail")
     c = res["counts"]
-    check((c["passed"], c["failed"]) == (1, 1), "selftest-fail: counted 1 passed, 1 failed",
-          (c["passed"], c["failed"]), (1, 1))
+    assert (c["passed"], c["failed"]) == (1, 1)
     y = point(res, 1).get("yaml", {})
-    check(not point(res, 1).get("ok", True) and y.get("got") == "0x1" and y.get("want") == "0x2"
-          and "rule" in y, "selftest-fail: not ok point carries rule, got, want", y, "rule, got 0x1, want 0x2")
+    assert not point(res, 1).get("ok", True), "the not ok point"
+    assert y.get("got") == "0x1" and y.get("want") == "0x2" and "rule" in y, "it carries rule, got, want"
 
+
+def test_selftest_skip():
     code, res, _ = boot("selftest-skip")
     c = res["counts"]
-    check(code == 0 and res["verdict"] == "pass" and (c["passed"], c["skipped"]) == (1, 1),
-          "selftest-skip: verdict pass with 1 passed, 1 skipped", (code, res["verdict"], c), "0 pass 1/1")
-    check(point(res, 1).get("directive") == "SKIP", "selftest-skip: point 2 carries # SKIP",
-          point(res, 1), "SKIP")
+    assert (code, res["verdict"], c["passed"], c["skipped"]) == (0, "pass", 1, 1)
+    assert point(res, 1).get("directive") == "SKIP"
 
+
+def test_selftest_todo():
+    """A failing TODO point is visible but does not fail the run."""
     code, res, _ = boot("selftest-todo")
-    c = res["counts"]
-    check(code == 0 and c["todo"] == 1 and c["failed"] == 0,
-          "selftest-todo: a failing TODO point is visible but does not fail the run", (code, c), "todo 1")
+    assert (code, res["counts"]["todo"], res["counts"]["failed"]) == (0, 1, 0)
 
-    code, res, wall = boot("selftest-exception")
-    check(code == 1 and res["verdict"] == "crash", "selftest-exception: verdict crash, exit 1",
-          (code, res["verdict"]), (1, "crash"))
-    check("CPU exception 6" in res["reason"] and "selftest-exception: invalid opcode" in res["reason"],
-          "selftest-exception: report names vector, RIP and test", res["reason"], "vector 6 and the test name")
-    check(res["counts"]["failed"] >= 1, "selftest-exception: a crash counts as a failure", res["counts"], ">=1")
 
+def test_selftest_exception():
+    code, res, _ = boot("selftest-exception")
+    assert (code, res["verdict"]) == (1, "crash")
+    assert "CPU exception 6" in res["reason"] and "selftest-exception: invalid opcode" in res["reason"], \
+        "the report names vector, RIP and test"
+    assert res["counts"]["failed"] >= 1, "a crash counts as a failure"
+
+
+def test_selftest_triple_fault():
+    """A reset without verdict is a crash."""
     code, res, _ = boot("selftest-triple-fault")
-    check(code == 1 and res["verdict"] == "crash", "selftest-triple-fault: a reset without verdict is a crash",
-          (code, res["verdict"], res["reason"]), (1, "crash"))
+    assert (code, res["verdict"]) == (1, "crash"), res["reason"]
 
+
+def test_selftest_hang():
+    """A silent guest is a timeout, killed at the timeout."""
     code, res, wall = boot("selftest-hang", "--timeout", str(HANG_TIMEOUT_S))
-    check(code == 1 and res["verdict"] == "timeout", "selftest-hang: a silent guest is a timeout, exit 1",
-          (code, res["verdict"]), (1, "timeout"))
-    check(wall < HANG_TIMEOUT_S + KILL_SLACK_S, "selftest-hang: killed at the timeout", f"{wall:.1f} s",
-          f"< {HANG_TIMEOUT_S + KILL_SLACK_S} s")
-
-    code, res, _ = boot("boot", "--", "-append", "suite=boot bogus=1")
-    check(code == 1 and res["verdict"] == "bail" and "unknown option 'bogus'" in res["reason"],
-          "guest bails out on an unknown load option", (code, res["verdict"], res["reason"]), "bail")
-
-    code, res, _ = boot("boot", "--", "-append", "suite=boot backend=hub peers=nosuch")
-    check(code == 1 and res["verdict"] == "bail" and "peers is all, pairs or host" in res["reason"],
-          "guest bails out on an unknown peers value", (code, res["verdict"], res["reason"]), "bail")
+    assert (code, res["verdict"]) == (1, "timeout")
+    assert wall < HANG_TIMEOUT_S + KILL_SLACK_S
 
 
-def peers_checked():
+@pytest.mark.parametrize("append,why", [("suite=boot bogus=1", "unknown option 'bogus'"),
+                                        ("suite=boot backend=hub peers=nosuch", "peers is all, pairs or host")],
+                         ids=["unknown option", "unknown peers"])
+def test_guest_bails_out(append, why):
+    code, res, _ = boot("boot", "--", "-append", append)
+    assert (code, res["verdict"]) == (1, "bail") and why in res["reason"], res["reason"]
+
+
+def test_peers_checked():
     """The net suite trusts what it is told about the switch and checks
     the wire against it: a hub (every port hears every frame) announced as
     point-to-point links must fail, naming the frames that leaked."""
     cmdline = "suite=net pfs=1 vfs=3 model=virtio-net mode=short backend=hub peers=pairs"
     code, res, _ = boot("net", "--vfs", "3", "--mode", "short", "--", "-append", cmdline)
     leaks = [p for p in res["tests"] if not p["ok"] and "leaked" in p.get("yaml", {}).get("got", "")]
-    check(code == 1 and res["verdict"] == "fail" and len(leaks) >= 4,
-          "net on a hub announced as peers=pairs: every receiver fails with leaked frames",
-          (code, res["verdict"], len(leaks)), (1, "fail", ">= 4"))
+    assert (code, res["verdict"]) == (1, "fail") and len(leaks) >= 4, "every receiver fails with leaked frames"
 
 
-def bad_input():
+BAD_INPUT = [
+    (["--frobnicate"], "unrecognized arguments"),
+    (["--pfs", "0"], "at least 1"),
+    (["--vfs", "300"], "at most 255"),
+    (["--pf-model", "e1000"], "unknown --pf-model"),
+    (["--backend", "nosuch"], "unknown --backend 'nosuch' (use one of: hub)"),
+    (["--pf-model", "igb", "--vfs", "3"], "fixed TotalVFs"),
+    (["--accel", "xen"], "--accel"),
+    (["--suite", "boot,nosuch"], "unknown suite"),
+    (["--qemu", "/nonexistent/qemu"], "not an executable"),
+    (["--qemu", "/bin/true"], "sriov-pf"),
+    (["--compare", "/nonexistent/qemu"], "--compare"),
+    (["--compare", "/nonexistent/a", "/nonexistent/b"], "not an executable"),
+]
+
+
+@pytest.mark.parametrize("argv,want", BAD_INPUT, ids=[" ".join(a) for a, _ in BAD_INPUT])
+def test_bad_input(argv, want):
+    """A one-line error, exit 2."""
     vf = os.path.join(ROOT, "scripts", "vfprobe")
-    cases = [
-        (["--frobnicate"], "unrecognized arguments"),
-        (["--pfs", "0"], "at least 1"),
-        (["--vfs", "300"], "at most 255"),
-        (["--pf-model", "e1000"], "unknown --pf-model"),
-        (["--backend", "nosuch"], "unknown --backend 'nosuch' (use one of: hub)"),
-        (["--pf-model", "igb", "--vfs", "3"], "fixed TotalVFs"),
-        (["--accel", "xen"], "--accel"),
-        (["--suite", "boot,nosuch"], "unknown suite"),
-        (["--qemu", "/nonexistent/qemu"], "not an executable"),
-        (["--qemu", "/bin/true"], "sriov-pf"),
-    ]
-    for argv, want in cases:
-        r = subprocess.run([vf, "--no-build", "--suite", "boot", *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           text=True, timeout=vfprobe_core.BOOT_TIMEOUT_S)
-        lines = [l for l in r.stderr.splitlines() if l.strip()]
-        check(r.returncode == 2 and len(lines) == 1 and want in lines[0],
-              f"vfprobe {' '.join(argv)}: one-line error, exit 2", (r.returncode, r.stderr.strip()),
-              f"2, '{want}'")
+    r = subprocess.run([vf, "--no-build", "--suite", "boot", *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       text=True, timeout=vfprobe_core.BOOT_TIMEOUT_S)
+    lines = [line for line in r.stderr.splitlines() if line.strip()]
+    assert (r.returncode, len(lines)) == (2, 1) and want in lines[0], r.stderr
 
 
-def by_hand():
+def test_by_hand():
     """README's hand-run line, nothing of ours in between."""
     deps = vfprobe_core.resolve_deps(vfprobe_core.make_parser().parse_args([]))
     cmd = [deps["QEMU"], "-machine", "q35", "-bios", deps["OVMF"], "-kernel",
@@ -126,13 +127,5 @@ def by_hand():
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=vfprobe_core.BOOT_TIMEOUT_S,
                        stdin=subprocess.DEVNULL)
     out = r.stdout.decode("utf-8", "replace")
-    check(r.returncode == 1 and "TAP version 13" in out and "\n1.." in out,
-          "hand-run QEMU line prints TAP and exits 1 (the guest's pass)",
-          (r.returncode, r.stderr.decode()[-200:]), "1 with TAP")
-
-
-selftests()
-peers_checked()
-bad_input()
-by_hand()
-tap.done()
+    assert r.returncode == 1 and "TAP version 13" in out and "\n1.." in out, \
+        ("the hand-run line prints TAP and exits 1 (the guest's pass)", r.returncode, r.stderr.decode()[-200:])

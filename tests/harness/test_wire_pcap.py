@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """tests/harness/test_wire_pcap.py: frames that leave QEMU, checked on the host.
 
 Boots suite `net` with one more port on the hub: a `dgram` netdev on a unix
@@ -10,27 +9,26 @@ frame the guest built (rebuilt here from the layout in tests/lib/frame.h,
 whose FRAME_* numbers this script reads), and the datagrams that reached
 the host socket must equal the pcap's frames.
 
-  tests/harness/test_wire_pcap.py [--vfs N] [--pfs N]
+The pcap is read with dpkt. Run by pytest (VFPROBE_WIRE_VFS and
+VFPROBE_WIRE_PFS pick another topology)."""
 
-Prints TAP and `# N passed, N failed, N skipped`; exit 1 on a failure."""
-
-import argparse
 import os
 import re
 import socket
 import struct
 import sys
-import tempfile
 import threading
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
-import vfprobe_core  # noqa: E402
 import backends  # noqa: E402
-from taplite import Tap  # noqa: E402
+import dpkt  # noqa: E402
+import pytest  # noqa: E402
+import vfprobe_core  # noqa: E402
 
 FRAME_H = os.path.join(ROOT, "tests", "lib", "frame.h")
-tap = None
+VFS = int(os.environ.get("VFPROBE_WIRE_VFS", "3"))
+PFS = int(os.environ.get("VFPROBE_WIRE_PFS", "1"))
 
 
 def frame_layout(path=FRAME_H):
@@ -44,10 +42,6 @@ def frame_layout(path=FRAME_H):
 
 
 F = frame_layout()
-
-
-def check(ok, name, got=None, want=None, rule="host-side wire check", todo=None):
-    return tap.check(ok, name, got, want, rule=rule, todo=todo)
 
 
 def fletcher32(data):
@@ -81,7 +75,7 @@ def build(length, sender, seq, src):
 
 def parse(frame):
     """(sender, seq, length) of one of our frames, or None."""
-    if len(frame) < F["OFF_PAYLOAD"] or struct.unpack_from(">H", frame, 12)[0] != F["ETHERTYPE"] \
+    if len(frame) < F["OFF_PAYLOAD"] or dpkt.ethernet.Ethernet(frame).type != F["ETHERTYPE"] \
             or frame[F["OFF_MAGIC"]:F["OFF_MAGIC"] + 4] != F["MAGIC"]:
         return None
     return (struct.unpack_from(">H", frame, F["OFF_SENDER"])[0], struct.unpack_from(">I", frame, F["OFF_SEQ"])[0],
@@ -89,31 +83,19 @@ def parse(frame):
 
 
 def read_pcap(path):
+    """The frames of an Ethernet pcap and its snapshot length."""
     with open(path, "rb") as f:
-        data = f.read()
-    if len(data) < 24:
-        raise ValueError(f"{len(data)} bytes, no pcap header")
-    magic = struct.unpack_from("<I", data, 0)[0]
-    if magic not in (0xA1B2C3D4, 0xA1B23C4D):
-        raise ValueError(f"pcap magic 0x{magic:08x}")
-    linktype = struct.unpack_from("<I", data, 20)[0]
-    if linktype != 1:
-        raise ValueError(f"linktype {linktype}, not Ethernet")
-    frames, off, truncated = [], 24, 0
-    while off + 16 <= len(data):
-        _, _, incl, orig = struct.unpack_from("<IIII", data, off)
-        frames.append(data[off + 16:off + 16 + incl])
-        truncated += incl != orig
-        off += 16 + incl
-    return frames, truncated
+        r = dpkt.pcap.Reader(f)
+        if r.datalink() != dpkt.pcap.DLT_EN10MB:
+            raise ValueError(f"linktype {r.datalink()}, not Ethernet")
+        return [buf for _, buf in r], r.snaplen
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--vfs", type=int, default=3)
-    ap.add_argument("--pfs", type=int, default=1)
-    a = ap.parse_args()
-    tmp = tempfile.mkdtemp(prefix="vfprobe-wire-")
+@pytest.fixture(scope="module")
+def wire(tmp_path_factory):
+    """Boot suite net with a host port on the hub; what the guest said, what
+    the pcap holds, what reached the host socket."""
+    tmp = str(tmp_path_factory.mktemp("wire"))
     host_sock = os.path.join(tmp, "host.sock")
     pcap = os.path.join(tmp, "wire.pcap")
     s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
@@ -132,8 +114,8 @@ def main():
 
     th = threading.Thread(target=reader, daemon=True)
     th.start()
-    name = f"wire-pcap-{a.pfs}pf-{a.vfs}vf"
-    argv = ["--suite", "net", "--vfs", str(a.vfs), "--pfs", str(a.pfs), "--no-build", "--quiet",
+    name = f"wire-pcap-{PFS}pf-{VFS}vf"
+    argv = ["--suite", "net", "--vfs", str(VFS), "--pfs", str(PFS), "--no-build", "--quiet",
             "--mode", "short", "--name", name, "--",
             "-netdev", f"dgram,id=wire,local.type=unix,local.path={os.path.join(tmp, 'qemu.sock')},"
                        f"remote.type=unix,remote.path={host_sock}",
@@ -149,59 +131,66 @@ def main():
         except BlockingIOError:
             break
     s.close()
-    check(code == 0 and res and res["verdict"] == "pass", "guest suite net passed with a host port on the hub",
-          (code, res and res["verdict"]), (0, "pass"))
-    log = os.path.join(ROOT, "build", "logs", f"{name}.log")
     senders = {}
-    try:
-        with open(log, errors="replace") as f:
-            for line in f:
-                m = re.search(r"# wire: sender (\d+) mac ([0-9a-f:]{17}) frames (\d+)", line)
-                if m:
-                    senders[int(m.group(1))] = (bytes.fromhex(m.group(2).replace(":", "")), int(m.group(3)))
-    except OSError as e:
-        check(False, "guest log readable", e, log)
-    check(len(senders) == a.pfs * (a.vfs + 1), "guest reported every function's frame count",
-          len(senders), a.pfs * (a.vfs + 1))
-    try:
-        frames, truncated = read_pcap(pcap)
-    except (OSError, ValueError) as e:
-        check(False, "filter-dump wrote a pcap", e, "a pcap with Ethernet frames")
-        return
-    check(truncated == 0, "no frame truncated in the pcap (incl_len == orig_len)", truncated, 0)
+    with open(os.path.join(ROOT, "build", "logs", f"{name}.log"), errors="replace") as f:
+        for line in f:
+            m = re.search(r"# wire: sender (\d+) mac ([0-9a-f:]{17}) frames (\d+)", line)
+            if m:
+                senders[int(m.group(1))] = (bytes.fromhex(m.group(2).replace(":", "")), int(m.group(3)))
+    frames, snaplen = read_pcap(pcap)
     ours = [f for f in frames if parse(f)]
-    bad, seen = [], {}
-    for f in ours:
+    return {"code": code, "res": res, "senders": senders, "frames": frames, "snaplen": snaplen, "ours": ours,
+            "host": [f for f in got_host if parse(f)]}
+
+
+def test_guest_net_passes_with_a_host_port(wire):
+    assert (wire["code"], wire["res"] and wire["res"]["verdict"]) == (0, "pass")
+
+
+def test_guest_reported_every_function(wire):
+    assert len(wire["senders"]) == PFS * (VFS + 1)
+
+
+def test_no_frame_truncated(wire):
+    """The snapshot length covers the largest frame the guest sends."""
+    assert wire["snaplen"] >= F["MAX_LEN"]
+
+
+def test_frames_byte_identical(wire):
+    """virtio v1.3 §5.1.6.2 Packet Transmission: the device sends the buffer's frame unchanged."""
+    bad = []
+    for f in wire["ours"]:
         sender, seq, length = parse(f)
-        src = senders.get(sender, (f[6:12], 0))[0]
+        src = wire["senders"].get(sender, (f[6:12], 0))[0]
         if build(length, sender, seq, src) != f:
             bad.append((sender, seq, len(f)))
+    assert not bad, f"{len(bad)} differ, first {bad[:1]}"
+
+
+def test_each_sender_complete_in_order(wire):
+    """virtio v1.3 §5.1.6.2 Packet Transmission: every posted TX buffer is sent, in ring order."""
+    seen = {}
+    for f in wire["ours"]:
+        sender, seq, _ = parse(f)
         seen.setdefault(sender, []).append(seq)
-    check(not bad, "every frame on the wire is byte-identical to the frame the guest built",
-          f"{len(bad)} differ, first {bad[:1]}", "0 differ",
-          rule="virtio v1.3 §5.1.6.2 Packet Transmission: the device sends the buffer's frame unchanged")
-    order_bad = []
-    for i, (mac, count) in sorted(senders.items()):
-        if seen.get(i, []) != list(range(count)):
-            got = seen.get(i, [])
-            order_bad.append(f"sender {i}: {len(got)} frames, want {count}")
-    check(not order_bad and senders, "each sender's frames 0..N-1 on the wire, once each, in order",
-          "; ".join(order_bad[:3]), "all senders complete",
-          rule="virtio v1.3 §5.1.6.2 Packet Transmission: every posted TX buffer is sent, in ring order")
-    check(len(ours) == sum(c for _, c in senders.values()), "wire frame count equals frames the guest sent",
-          len(ours), sum(c for _, c in senders.values()))
-    host_ours = [f for f in got_host if parse(f)]
-    check(sorted(host_ours) == sorted(ours), "the frames at the host socket are the pcap's, byte for byte",
-          f"{len(host_ours)} frames at the socket", f"the {len(ours)} of the pcap")
-    first = next((i for i, (x, y) in enumerate(zip(host_ours, ours)) if x != y), None)
-    check(first is None, "the host socket gets the frames in the pcap's order",
-          f"first difference at frame {first}", "same order",
-          rule="IEEE 802.1Q-2018 §8.6.6 Queuing frames: order of frames from one source to one destination kept",
-          todo="known QEMU deviation net-queue-reorder-on-rx-overrun: when the socket is busy (EAGAIN) "
-               "net/dgram.c:96-98 queues the frame and net/queue.c:210,216 delivers later frames first")
+    bad = [f"sender {i}: {len(seen.get(i, []))} frames, want {count}"
+           for i, (mac, count) in sorted(wire["senders"].items()) if seen.get(i, []) != list(range(count))]
+    assert wire["senders"] and not bad, "; ".join(bad[:3])
 
 
-if __name__ == "__main__":
-    tap = Tap("wire")
-    main()
-    tap.done()
+def test_wire_count_is_what_the_guest_sent(wire):
+    assert len(wire["ours"]) == sum(c for _, c in wire["senders"].values())
+
+
+def test_host_socket_gets_the_pcap_frames(wire):
+    assert sorted(wire["host"]) == sorted(wire["ours"]), \
+        f"{len(wire['host'])} frames at the socket, the pcap has {len(wire['ours'])}"
+
+
+@pytest.mark.xfail(reason="known QEMU deviation net-queue-reorder-on-rx-overrun (net/queue.c:210): "
+                          "when the socket is busy (EAGAIN) net/dgram.c:96-98 queues the frame and "
+                          "net/queue.c:210,216 delivers later frames first")
+def test_host_socket_order_is_the_pcap_order(wire):
+    """IEEE 802.1Q-2018 §8.6.6 Queuing frames: order of frames from one source to one destination kept."""
+    first = next((i for i, (x, y) in enumerate(zip(wire["host"], wire["ours"])) if x != y), None)
+    assert first is None, f"first difference at frame {first}"
