@@ -21,6 +21,23 @@ def deviation_name(point):
     return m.group(1) if m else point["name"]
 
 
+def deviation_intermittent(point):
+    """Does the guest say the deviation only shows under some timings?"""
+    return "[intermittent]" in point.get("reason", "")
+
+
+def deviations_unseen(points):
+    """Known deviations that passed wherever they were checked in `points`
+    (a deviation that failed on one function and passed on another is
+    still seen): (no longer seen, intermittent ones not seen this time).
+    Only the first is news: an intermittent deviation passes some runs."""
+    todo = [p for p in points if p.get("directive") == "TODO"]
+    seen = {deviation_name(p) for p in todo if not p["ok"]}
+    unseen = {deviation_name(p): deviation_intermittent(p) for p in todo if p["ok"]}
+    unseen = {n: i for n, i in unseen.items() if n not in seen}
+    return sorted(n for n, i in unseen.items() if not i), sorted(n for n, i in unseen.items() if i)
+
+
 def key_lines(text):
     return [line for line in text.splitlines() if re.match(r"^\s*\w+:", line)]
 

@@ -18,7 +18,7 @@ import time
 import backends
 import virtio_features
 import topology
-from tapread import TapReader, deviation_name
+from tapread import TapReader, deviations_unseen
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build")
@@ -406,7 +406,10 @@ def boot_ring(args, ring, vfs, qemu, ovmf, image, accel, extra):
     res = run_qemu(cmd, timeout, log_path, echo=echo)
     verdict, why = judge(res)
     counts = summary_counts(verdict, res["counts"])
-    gone = sorted({deviation_name(p) for p in res["tap"].xpass()})
+    gone, intermittent = deviations_unseen(res["tap"].points)
+    if intermittent:
+        print(f"# {len(intermittent)} intermittent deviation(s) not seen this time: {', '.join(intermittent)}",
+              flush=True)
     if gone:
         print(f"# {deviations_gone_line(gone)}", flush=True)
         if args.strict_deviations:

@@ -26,8 +26,8 @@ bool deviations_register(const struct deviation *table, size_t n)
 	if (ntables >= MAX_TABLES || ndeviations + n > MAX_DEVIATIONS)
 		return false;
 	for (size_t i = 0; i < n; i++)
-		snprintf(reasons[ndeviations + i], REASON_LEN, "known QEMU deviation %s (%s)", table[i].id,
-		         table[i].source);
+		snprintf(reasons[ndeviations + i], REASON_LEN, "known QEMU deviation %s%s (%s)", table[i].id,
+		         table[i].intermittent ? " [intermittent]" : "", table[i].source);
 	tables[ntables] = table;
 	table_len[ntables++] = n;
 	ndeviations += n;

@@ -25,6 +25,7 @@ static const struct deviation virtio_deviations[] = {
                   "flushing the older queued ones, line 216; the RX kick that would flush them earlier is "
                   "suppressed by NO_NOTIFY, hw/net/virtio-net.c:1673)",
         .models = "virtio-net",
+        .intermittent = true,
     },
     {
         .id = "event-idx-unconditional-notify",

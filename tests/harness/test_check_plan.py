@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 import checkplan
 import pytest
 import results
-from tapread import TapReader, deviation_name
+from tapread import TapReader, deviation_name, deviations_unseen
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CFG = os.path.join(ROOT, "tests", "topologies.cfg")
@@ -134,3 +134,15 @@ def test_junit(strict):
     assert (cases[2].find("failure") is not None) == strict, "a passing TODO fails only when strict"
     assert suite.get("failures") == str(1 + strict) and suite.get("skipped") == "2"
     ET.fromstring(ET.tostring(root))  # well-formed
+
+
+def test_deviation_seen_anywhere_is_still_seen():
+    def todo(name, ok, intermittent=False):
+        tag = " [intermittent]" if intermittent else ""
+        return {"name": name, "ok": ok, "directive": "TODO",
+                "reason": f"known QEMU deviation {name}{tag} (hw/x.c:1)"}
+    points = [todo("dev-a", True), todo("dev-a", False), todo("dev-b", True), todo("dev-b", True),
+              todo("dev-c", True, intermittent=True), {"name": "plain", "ok": True, "directive": "", "reason": ""}]
+    gone, intermittent = deviations_unseen(points)
+    assert gone == ["dev-b"]
+    assert intermittent == ["dev-c"]
