@@ -11,11 +11,15 @@ import os
 import re
 import selectors
 import shlex
+import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 import backends
+import switch
 import topology
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -348,9 +352,58 @@ def format_summary(c):
 
 def guest_cmdline(suite, pfs, vfs, model, mode, backend=backends.DEFAULT):
     """The guest's options: what it runs, and the topology it is to find."""
-    peers = topology.backend(backend).peers
+    be = topology.backend(backend)
     return (f"suite={suite} pfs={pfs} vfs={vfs} model={model} mode={mode} "
-            f"backend={backend} peers={peers}")
+            f"backend={be.name} peers={be.peers(pfs, vfs)}")
+
+
+class Service:
+    """The host process behind a backend (testpmd for vhost-user), up for
+    the length of one `with`: stopped and its files removed on every way
+    out (normal end, QEMU failure, timeout, an exception, Ctrl-C, SIGTERM)."""
+
+    def __init__(self, be, pfs, vfs, qemu):
+        self.be, self.svc = be, None
+        if be.name == "vhost-user" and not qemu_has_netdev(qemu, "vhost-user"):
+            raise UsageError(f"{qemu} has no vhost-user netdev: run `make deps` (its QEMU has it) or pass "
+                             "--qemu with one")
+        self.pfs, self.vfs = pfs, vfs
+
+    def __enter__(self):
+        self.old_term = signal.signal(signal.SIGTERM, self._term)
+        self.svc = self.be.service(self.pfs, self.vfs)
+        if self.svc:
+            try:
+                self.svc.start()
+            except switch.SwitchError:
+                self.svc.cleanup()
+                raise
+        return self.svc
+
+    def _term(self, signum, frame):
+        raise KeyboardInterrupt
+
+    def __exit__(self, *exc):
+        if self.svc:
+            self.svc.stop()
+        signal.signal(signal.SIGTERM, self.old_term)
+        return False
+
+
+def qemu_has_netdev(qemu, name):
+    """`-netdev help` lists types that are not built: ask for one with a
+    missing chardev and see which error comes back (scripts/lib.sh)."""
+    r = subprocess.run(["bash", "-c", f". '{ROOT}/scripts/lib.sh'; qemu_has_netdev \"$1\" \"$2\"", "-", qemu, name])
+    return r.returncode == 0
+
+
+def switch_points(svc, tap):
+    """The switch's counters against the guest's ledger, as TAP points."""
+    ledger = switch.parse_ledger(tap.diags)
+    if svc is None or not ledger:
+        return []
+    return [{"n": None, "ok": ok, "name": name, "directive": "", "reason": "", "yaml": {"got": got, "want": want}}
+            for ok, name, got, want in switch.cross_check(svc.ports, svc.stats, ledger)]
 
 
 def default_timeout(pfs, vfs):
@@ -376,7 +429,8 @@ def run(argv, summary=True):
     try:
         model = topology.model(args.pf_model)
         vfs = args.vfs if args.vfs is not None else model.default_vfs
-        topology.validate(args.pf_model, args.pfs, vfs, args.backend)
+        be = topology.backend(args.backend)
+        topology.validate(args.pf_model, args.pfs, vfs, be)
     except topology.TopologyError as e:
         raise UsageError(str(e))
     if args.suite is None:
@@ -399,14 +453,25 @@ def run(argv, summary=True):
     if not os.path.exists(image):
         die(f"{image} does not exist: run make{' iso' if args.iso else ''} first")
 
+    skip = be.unavailable()
+    if skip and not args.print_cmd:
+        print(f"# vfprobe: SKIP {skip}", flush=True)
+        if summary:
+            print(format_summary({"passed": 0, "failed": 0, "skipped": 1}), flush=True)
+        return 0, {"verdict": "skip", "reason": skip, "counts": {"passed": 0, "failed": 0, "skipped": 1},
+                   "tests": [], "bench": []}
+    if be.service(args.pfs, vfs) is not None:
+        be.rundir = tempfile.mkdtemp(prefix="vfprobe-")
     accel = args.accel
     if accel == "auto":
         accel = "kvm" if kvm_usable(qemu, ovmf, os.path.join(BUILD, "test.efi")) else "tcg"
-    cmdline = guest_cmdline(args.suite, args.pfs, vfs, args.pf_model, args.mode, args.backend)
+    cmdline = guest_cmdline(args.suite, args.pfs, vfs, args.pf_model, args.mode, be)
     mem = topology.memory_mb(args.pf_model, args.pfs, vfs)
     cmd = (base_cmd(qemu, ovmf, accel, mem) + boot_args(image, args.iso, cmdline)
-           + topology.device_args(args.pf_model, args.pfs, vfs, args.backend) + extra)
+           + topology.device_args(args.pf_model, args.pfs, vfs, be) + extra)
     if args.print_cmd:
+        if getattr(be, "rundir", None):
+            os.rmdir(be.rundir)
         print(" ".join(shlex.quote(c) for c in cmd))
         return 0, None
 
@@ -428,8 +493,28 @@ def run(argv, summary=True):
         else:
             print(line, flush=True)
 
-    res = run_qemu(cmd, timeout, log_path, echo=echo)
-    verdict, why = judge(res)
+    try:
+        with Service(be, args.pfs, vfs, qemu) as svc:
+            if svc and not args.quiet:
+                print(f"# vfprobe: testpmd up, {len(svc.ports)} ports, log {svc.log_path}", flush=True)
+            res = run_qemu(cmd, timeout, log_path, echo=echo)
+        verdict, why = judge(res)
+        extra_points = switch_points(svc, res["tap"])
+    except switch.SwitchError as e:
+        die(str(e))
+    finally:
+        if getattr(be, "rundir", None):
+            shutil.rmtree(be.rundir, ignore_errors=True)
+    for p in extra_points:
+        line = f"{'ok' if p['ok'] else 'not ok'} - {p['name']}"
+        if not p["ok"] or not args.quiet:
+            print(f"# [{name}] {line}" if args.quiet else line, flush=True)
+        if not p["ok"]:
+            print(f"  ---\n  got: \"{p['yaml']['got']}\"\n  want: \"{p['yaml']['want']}\"\n  ...", flush=True)
+        res["counts"]["passed" if p["ok"] else "failed"] += 1
+    res["tap"].points += extra_points
+    if verdict == "pass" and any(not p["ok"] for p in extra_points):
+        verdict, why = "fail", "the switch's port counters disagree with the guest's frame counts"
     counts = summary_counts(verdict, res["counts"])
     if verdict not in ("pass",):
         print(f"# vfprobe [{name}]: {verdict}: {why}", flush=True)
@@ -446,6 +531,7 @@ def run(argv, summary=True):
         "suites": args.suite, "boot": "iso" if args.iso else "kernel", "cmdline": cmdline,
         "log": log_path, "command": cmd,
         "tests": res["tap"].points, "bench": res["tap"].bench,
+        "switch": svc and {"ports": svc.ports, "stats": svc.stats},
     }
     if args.json:
         with open(args.json, "w") as f:

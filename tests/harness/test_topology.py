@@ -59,26 +59,98 @@ def backend_option():
               f"{say}: the guest's options carry backend=hub peers=all", cmdline, "backend=hub peers=all")
     # scripts/vfprobe's bad input is in test_harness.py; bench has a parser of its own.
     one_line_error([os.path.join(ROOT, "scripts", "bench"), "--no-build", "--backend", "nosuch"],
-                   "unknown --backend 'nosuch' (use one of: hub)", "bench --backend nosuch")
+                   "unknown --backend 'nosuch' (use one of: hub, vhost-user, vdpa", "bench --backend nosuch")
     words = vfprobe_core.guest_cmdline("net", 1, 3, "virtio-net", "short").split()
     check("backend=hub" in words and "peers=all" in words, "the guest's options default to backend=hub peers=all",
           words, "backend=hub peers=all")
 
 
+def host_hears(spec, n):
+    try:
+        g = backends.parse_peers(spec)
+    except ValueError:
+        return "error"
+    return " ".join(f"{r}:{s}" for r in range(n) for s in range(n) if backends.hears(g, r, s))
+
+
+def guest_hears(specs, n):
+    """firmware/lib/peers.c built for the host, on the same specs."""
+    exe = os.path.join(ROOT, "build", "harness", "peers_dump")
+    os.makedirs(os.path.dirname(exe), exist_ok=True)
+    subprocess.run(["gcc", "-std=gnu11", "-Wall", "-Wextra", "-Werror", "-I", os.path.join(ROOT, "firmware"),
+                    os.path.join(ROOT, "tests", "harness", "peers_dump.c"),
+                    os.path.join(ROOT, "firmware", "lib", "peers.c"), "-o", exe], check=True)
+    out = subprocess.run([exe, str(n), *specs], stdout=subprocess.PIPE, text=True, check=True).stdout
+    return [line.strip() for line in out.splitlines()]
+
+
 def peers():
-    """Who hears whom, functions in the guest's order."""
-    n = 6
-    for name, want in (("all", lambda a, b: a != b), ("pairs", lambda a, b: a != b and a // 2 == b // 2),
-                       ("host", lambda a, b: False)):
-        be = type(f"Peers_{name}", (backends.Backend,), {"peers": name})()
-        got = [(a, b) for a in range(n) for b in range(n) if be.hears(a, b)]
-        check(got == [(a, b) for a in range(n) for b in range(n) if want(a, b)],
-              f"peers={name}: who hears whom", got, name)
-    check(backends.Hub.peers == "all" and all(cls.peers in backends.PEERS for cls in backends.BACKENDS.values()),
-          "every backend names its peers; hub's are all", {k: v.peers for k, v in backends.BACKENDS.items()},
-          "all of them in PEERS, hub: all")
+    """Who hears whom, functions in the guest's order: the host's rules
+    (scripts/backends.py) and the guest's (firmware/lib/peers.c) agree."""
+    n = 12
+    want = {"all": lambda a, b: a != b, "pairs": lambda a, b: a != b and a // 2 == b // 2,
+            "host": lambda a, b: False,
+            "all:0/pairs:1-3": lambda a, b: a != b and {a, b} == {1, 2},
+            "all:0,4/pairs:1-3,5-7": lambda a, b: a != b and ({a, b} in ({0, 4}, {1, 2}, {3, 5}, {6, 7})),
+            "all:0": lambda a, b: False}
+    for spec, rule in want.items():
+        got = host_hears(spec, n)
+        check(got == " ".join(f"{a}:{b}" for a in range(n) for b in range(n) if rule(a, b)),
+              f"peers={spec}: who hears whom (host)", got, spec)
+    specs = list(want) + ["pairs:3,1,2,0", "all:1-4/all:6,7/pairs:8-11", "nosuch", "all:", "all:3-1",
+                         "pairs:1/all:1", "all:0//pairs:1", "all:512", "all:0,x"]
+    try:
+        guest = guest_hears(specs, n)
+    except (OSError, subprocess.CalledProcessError) as e:
+        check(False, "firmware/lib/peers.c builds on the host", e, "tests/harness/peers_dump")
+        return
+    for spec, g in zip(specs, guest):
+        check(g == host_hears(spec, n), f"peers={spec}: the guest's parser agrees with the host's", g,
+              host_hears(spec, n))
+    for p, v in ((1, 3), (2, 3), (1, 16), (2, 16)):
+        for name in backends.BACKENDS:
+            be = backends.make(name)
+            spec = be.peers(p, v)
+            check(len(spec) < 200 and host_hears(spec, p * (v + 1)) != "error",
+                  f"{name}, {p} PF(s) x {v} VFs: peers={spec} parses and fits a load option", len(spec), "< 200")
+    be = backends.VhostUser()
+    g = backends.parse_peers(be.peers(1, 3))
+    check(not any(backends.hears(g, 0, s) for s in range(4)) and backends.hears(g, 1, 2)
+          and not backends.hears(g, 3, 2),
+          "vhost-user, 1 PF x 3 VFs: the PF alone on the hub, VF1 <-> VF2, VF3 on a null port",
+          be.peers(1, 3), "all:0/pairs:1-3")
+    check([f for f, _ in be.ports(1, 3)] == [1, 2, 3, None],
+          "vhost-user: testpmd's ports are the VFs in the guest's order, a null port for an odd count",
+          be.ports(1, 3), "VF1..3, null")
     check([backends.function_index(p, v, 3) for p in range(2) for v in range(4)] == list(range(8)),
           "function_index: pf0, its VFs, pf1, its VFs", None, "0..7")
+
+
+def vdpa():
+    """vhost-vdpa: one device per VF in order, the PF on the hub; skipped
+    with one line where the host has none."""
+    code, cmd, err = print_cmd("--backend", "vdpa:/dev/vhost-vdpa-7,/dev/vhost-vdpa-3", "--vfs", "2")
+    argv = shlex.split(cmd)
+    netdevs = [argv[i + 1] for i, a in enumerate(argv) if a == "-netdev"]
+    check(code == 0 and netdevs == ["vhost-vdpa,id=pf0vf2,vhostdev=/dev/vhost-vdpa-3",
+                                    "vhost-vdpa,id=pf0vf1,vhostdev=/dev/vhost-vdpa-7",
+                                    "hubport,id=pf0net,hubid=0"],
+          "vdpa:DEV,DEV: each VF on its vhost-vdpa device, in order; the PF on the hub", netdevs or err,
+          "VF1 on vhost-vdpa-7, VF2 on vhost-vdpa-3")
+    cmdline = argv[argv.index("-append") + 1] if "-append" in argv else ""
+    check("backend=vdpa" in cmdline.split() and "peers=all:0" in cmdline.split(),
+          "vdpa: the guest is told the VFs hear no other function", cmdline, "backend=vdpa peers=all:0")
+    one_line_error([VFPROBE, "--no-build", "--backend", "vdpa:/dev/vhost-vdpa-0", "--vfs", "2"],
+                   "1 device(s) given for 2 VFs", "vdpa with fewer devices than VFs")
+    if not backends.Vdpa().devices:
+        r = run([VFPROBE, "--no-build", "--accel", "tcg", "--backend", "vdpa", "--suite", "net"])
+        check(r.returncode == 0 and "SKIP --backend vdpa: this host has no /dev/vhost-vdpa-*" in r.stdout
+              and r.stdout.strip().endswith("0 passed, 0 failed, 1 skipped"),
+              "vdpa on a host without /dev/vhost-vdpa-*: skipped with one line", (r.returncode, r.stdout), "SKIP")
+    one_line_error([VFPROBE, "--no-build", "--backend", "vhost-user", "--pf-model", "igb"],
+                   "--backend vhost-user needs --pf-model virtio-net", "vhost-user on igb")
+    one_line_error([VFPROBE, "--no-build", "--backend", "vhost-user", "--vfs", "40"],
+                   "at most 32 (RTE_MAX_ETHPORTS)", "vhost-user with more VFs than testpmd ports")
 
 
 def c_defines(path):
@@ -134,5 +206,6 @@ def models():
 
 backend_option()
 peers()
+vdpa()
 models()
 tap.done()
