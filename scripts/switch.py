@@ -19,6 +19,8 @@ START_TIMEOUT_S = 30
 STOP_TIMEOUT_S = 15
 MBUFS = 16384
 MEM_MB = 512
+RESTART_GAP_S = 1.0
+RESTART_LINE = "# backend: restart the switch now"  # tests/conformance/backend_restart.c
 
 FWD_PORT = re.compile(r"Forward statistics for port\s+(\d+)")
 FWD_FIELDS = re.compile(r"(RX|TX)-(packets|dropped):\s*(\d+)")
@@ -45,7 +47,8 @@ class Testpmd:
         self.ports = ports
         self.proc = None
         self.log_path = os.path.join(rundir, "testpmd.log")
-        self.stats = {}  # port -> counts, summed over restarts that were stopped cleanly
+        self.stats = {}  # port -> counts, summed over the runs that were stopped cleanly
+        self.restarted = False
 
     def command(self):
         cmd = [binary(), "-l", "0,1", "--no-huge", "-m", str(MEM_MB), "--no-pci", "--log-level", "lib.eal:error",
@@ -101,6 +104,14 @@ class Testpmd:
         if self.alive():
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
+
+    def restart(self):
+        """Kill testpmd as a crash would (SIGKILL: its counters so far are
+        lost), wait for QEMU to see it gone, start it again."""
+        self.kill()
+        self.restarted = True
+        time.sleep(RESTART_GAP_S)
+        self.start()
 
     def stop(self):
         """SIGINT (testpmd stops forwarding and prints its statistics), then

@@ -98,7 +98,7 @@ def peers():
         check(got == " ".join(f"{a}:{b}" for a in range(n) for b in range(n) if rule(a, b)),
               f"peers={spec}: who hears whom (host)", got, spec)
     specs = list(want) + ["pairs:3,1,2,0", "all:1-4/all:6,7/pairs:8-11", "nosuch", "all:", "all:3-1",
-                         "pairs:1/all:1", "all:0//pairs:1", "all:512", "all:0,x"]
+                          "pairs:1/all:1", "all:0//pairs:1", "all:512", "all:0,x"]
     try:
         guest = guest_hears(specs, n)
     except (OSError, subprocess.CalledProcessError) as e:
