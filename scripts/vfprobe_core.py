@@ -44,6 +44,9 @@ TAP_PLAN = re.compile(r"^1\.\.(\d+)")
 BENCH = re.compile(r"^BENCH\s+(.*)$")
 
 
+QEMUS = []  # every QEMU started, killed by main() on Ctrl-C / SIGTERM
+
+
 class UsageError(Exception):
     pass
 
@@ -249,6 +252,7 @@ def run_qemu(cmd, timeout, log_path, quiet=False, kill_on=None, echo=None):
     first_byte = None
     timed_out = killed_for = None
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    QEMUS.append(proc)
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ, "out")
     sel.register(proc.stderr, selectors.EVENT_READ, "err")
@@ -555,5 +559,8 @@ def main():
     except UsageError as e:
         die(f"{e} (see scripts/vfprobe --help)")
     except KeyboardInterrupt:
+        for p in QEMUS:
+            if p.poll() is None:
+                p.kill()
         die("interrupted", 130)
     sys.exit(code)
