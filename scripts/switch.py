@@ -8,6 +8,7 @@ on every exit path; stop() returns the per-port forward statistics that
 testpmd prints when it stops, which cross_check() compares with the
 guest's ledger (tests/conformance/virtio_env.h, venv_ledger)."""
 
+import atexit
 import os
 import re
 import shutil
@@ -37,6 +38,15 @@ def binary():
         raise SwitchError("dpdk-testpmd not found: run `make deps` (it installs Debian's dpdk-dev) "
                           "or use --backend hub")
     return b
+
+
+LIVE = set()  # started and not yet stopped: stopped at exit whatever happens
+
+
+@atexit.register
+def _stop_all():
+    for t in list(LIVE):
+        t.stop()
 
 
 class Testpmd:
@@ -77,6 +87,7 @@ class Testpmd:
         log = open(self.log_path, "a")
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env,
                                      start_new_session=True)
+        LIVE.add(self)
         log.close()
         deadline = time.monotonic() + START_TIMEOUT_S
         while not all(os.path.exists(s) for s in self.sockets()):
@@ -132,6 +143,7 @@ class Testpmd:
                     for k, v in c.items():
                         acc[k] += v
         self.proc = None
+        LIVE.discard(self)
         self.remove_sockets()
         shutil.rmtree(os.path.join(self.rundir, "dpdk"), ignore_errors=True)
         return self.stats

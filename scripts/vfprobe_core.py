@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 import backends
@@ -374,7 +375,11 @@ class Service:
         self.pfs, self.vfs = pfs, vfs
 
     def __enter__(self):
-        self.old_term = signal.signal(signal.SIGTERM, self._term)
+        # SIGTERM unwinds like Ctrl-C (only the main thread may set it;
+        # scripts/check's boot threads rely on switch.py's atexit stop).
+        self.old_term = None
+        if threading.current_thread() is threading.main_thread():
+            self.old_term = signal.signal(signal.SIGTERM, self._term)
         self.svc = self.be.service(self.pfs, self.vfs)
         if self.svc:
             try:
@@ -390,7 +395,8 @@ class Service:
     def __exit__(self, *exc):
         if self.svc:
             self.svc.stop()
-        signal.signal(signal.SIGTERM, self.old_term)
+        if self.old_term is not None:
+            signal.signal(signal.SIGTERM, self.old_term)
         return False
 
 
