@@ -137,7 +137,16 @@ static void phase_wrap(struct vt *t, bool short_mode)
 		struct venv_fn *fn = &e->fn[r];
 		if (!fn->up || !venv_hears_any(e, r))
 			continue;
+		uint64_t due = 0;
+		for (size_t s = 0; s < n; s++)
+			due += vt_phase_due(t, r, s);
 		tap_prefix_push("%s", fn->name);
+		if (due < 4u * fn->nd->rxq.size) {
+			tap_skip("the functions it hears sent less than 4x its RX ring in this mode",
+			         "RX ring reuse");
+			tap_prefix_pop();
+			continue;
+		}
 		tap_check_true(fn->nd->st.rx_frames >= 4u * fn->nd->rxq.size, R_WRAP,
 		               "RX ring of %u reused >= 4 times (%llu frames so far)", fn->nd->rxq.size,
 		               (unsigned long long)fn->nd->st.rx_frames);
