@@ -20,3 +20,17 @@ vfprobe_cache_dir() {
 qemu_has_sriov() {
 	"$1" -device virtio-net-pci,help 2>/dev/null | grep -q 'sriov-pf'
 }
+
+# True when the QEMU binary $1 has the netdev type $2 compiled in (-netdev
+# help lists every type, built or not): a bad chardev is then the error.
+qemu_has_netdev() {
+	local out
+	out=$("$1" -machine none -nodefaults -display none -netdev "$2,id=probe,chardev=probe" 2>&1 || true)
+	case $out in *'chardev "probe" not found'*) return 0 ;; esac
+	return 1
+}
+
+# --backend vhost-user needs the vhost-user netdev.
+qemu_has_vhost_user() {
+	qemu_has_netdev "$1" vhost-user
+}

@@ -58,15 +58,19 @@ def model(name):
     return MODELS[name]
 
 
-def backend(name):
-    if name not in backends.BACKENDS:
-        raise TopologyError(f"unknown --backend '{name}' (use one of: {', '.join(backends.BACKENDS)})")
-    return backends.BACKENDS[name]()
+def backend(spec):
+    """A backends.Backend from its --backend value (or the instance itself)."""
+    if isinstance(spec, backends.Backend):
+        return spec
+    try:
+        return backends.make(spec)
+    except backends.BackendError as e:
+        raise TopologyError(str(e))
 
 
 def validate(model_name, pfs, vfs, backend_name=backends.DEFAULT):
     m = model(model_name)
-    backend(backend_name)
+    be = backend(backend_name)
     if pfs < 1:
         raise TopologyError("--pfs must be at least 1: a topology without a PF has nothing to test")
     if pfs > MAX_PFS:
@@ -78,6 +82,10 @@ def validate(model_name, pfs, vfs, backend_name=backends.DEFAULT):
                             f"use --vfs {m.max_total_vfs}")
     if vfs > m.max_total_vfs:
         raise TopologyError(f"--vfs {vfs} does not fit: {m.name} takes at most {m.max_total_vfs} VFs ({m.limit})")
+    try:
+        be.validate(m.name, pfs, vfs)
+    except backends.BackendError as e:
+        raise TopologyError(str(e))
 
 
 def mac(pf, vf):
@@ -127,6 +135,7 @@ def device_args(model_name, pfs, vfs, backend_name=backends.DEFAULT, packed=Fals
     virtio function offers packed virtqueues)."""
     pf_devices = _PF_DEVICES[model(model_name).name]
     be = backend(backend_name)
+    be.vfs = vfs
     args = be.machine_args(memory_mb(model_name, pfs, vfs))
     for p in range(pfs):
         rp = f"rp{p}"

@@ -11,11 +11,16 @@ import os
 import re
 import selectors
 import shlex
+import shutil
+import signal
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 
 import backends
+import switch
 import virtio_features
 import topology
 from tapread import TapReader, deviations_unseen
@@ -37,6 +42,9 @@ BOOT_TIMEOUT_PER_FUNCTION_S = 2
 KVM_PROBE_TIMEOUT_S = 60
 KVM_PROBE_MEM_MB = 256
 QEMU_VERSION_TIMEOUT_S = 10
+
+
+QEMUS = []  # every QEMU started, killed by main() on Ctrl-C / SIGTERM
 
 
 class UsageError(Exception):
@@ -179,6 +187,7 @@ def run_qemu(cmd, timeout, log_path, quiet=False, kill_on=None, echo=None):
     first_byte = None
     timed_out = killed_for = None
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    QEMUS.append(proc)
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ, "out")
     sel.register(proc.stderr, selectors.EVENT_READ, "err")
@@ -287,9 +296,66 @@ def deviations_gone_line(names):
 
 def guest_cmdline(suite, pfs, vfs, model, mode, backend=backends.DEFAULT, ring="split"):
     """The guest's options: what it runs, and the topology it is to find."""
-    peers = topology.backend(backend).peers
+    be = topology.backend(backend)
     return (f"suite={suite} pfs={pfs} vfs={vfs} model={model} mode={mode} "
-            f"backend={backend} peers={peers} ring={ring}")
+            f"backend={be.name} peers={be.peers(pfs, vfs)} ring={ring}")
+
+
+class Service:
+    """The host process behind a backend (testpmd for vhost-user), up for
+    the length of one `with`: stopped and its files removed on every way
+    out (normal end, QEMU failure, timeout, an exception, Ctrl-C, SIGTERM)."""
+
+    def __init__(self, be, pfs, vfs, qemu):
+        self.be, self.svc = be, None
+        if be.name == "vhost-user" and not qemu_has_netdev(qemu, "vhost-user"):
+            raise UsageError(f"{qemu} has no vhost-user netdev: run `make deps` (its QEMU has it) or pass "
+                             "--qemu with one")
+        self.pfs, self.vfs = pfs, vfs
+
+    def __enter__(self):
+        # SIGTERM unwinds like Ctrl-C (only the main thread may set it;
+        # scripts/check's boot threads rely on switch.py's atexit stop).
+        self.old_term = None
+        if threading.current_thread() is threading.main_thread():
+            self.old_term = signal.signal(signal.SIGTERM, self._term)
+        self.svc = self.be.service(self.pfs, self.vfs)
+        if self.svc:
+            try:
+                self.svc.start()
+            except switch.SwitchError:
+                self.svc.cleanup()
+                raise
+        return self.svc
+
+    def _term(self, signum, frame):
+        raise KeyboardInterrupt
+
+    def __exit__(self, *exc):
+        if self.svc:
+            self.svc.stop()
+        if self.old_term is not None:
+            signal.signal(signal.SIGTERM, self.old_term)
+        return False
+
+
+def qemu_has_netdev(qemu, name):
+    """`-netdev help` lists types that are not built: ask for one with a
+    missing chardev and see which error comes back (scripts/lib.sh)."""
+    r = subprocess.run(["bash", "-c", f". '{ROOT}/scripts/lib.sh'; qemu_has_netdev \"$1\" \"$2\"", "-", qemu, name])
+    return r.returncode == 0
+
+
+def switch_points(svc, tap):
+    """The switch's counters against the guest's ledger, as TAP points."""
+    ledger = switch.parse_ledger(tap.diags)
+    if svc is None or not ledger:
+        return []
+    if svc.restarted:
+        return [{"n": None, "ok": True, "name": "switch: port counters match the guest's", "directive": "SKIP",
+                 "reason": "testpmd was killed and restarted during the run: the counts before are lost"}]
+    return [{"n": None, "ok": ok, "name": name, "directive": "", "reason": "", "yaml": {"got": got, "want": want}}
+            for ok, name, got, want in switch.cross_check(svc.ports, svc.stats, ledger)]
 
 
 def default_timeout(pfs, vfs):
@@ -317,7 +383,8 @@ def run(argv, summary=True):
     try:
         model = topology.model(args.pf_model)
         vfs = args.vfs if args.vfs is not None else model.default_vfs
-        topology.validate(args.pf_model, args.pfs, vfs, args.backend)
+        be = topology.backend(args.backend)
+        topology.validate(args.pf_model, args.pfs, vfs, be)
     except topology.TopologyError as e:
         raise UsageError(str(e))
     if args.suite is None:
@@ -340,11 +407,18 @@ def run(argv, summary=True):
     if not os.path.exists(image):
         die(f"{image} does not exist: run make{' iso' if args.iso else ''} first")
 
+    skip = be.unavailable()
+    if skip and not args.print_cmd:
+        print(f"# vfprobe: SKIP {skip}", flush=True)
+        if summary:
+            print(format_summary({"passed": 0, "failed": 0, "skipped": 1}), flush=True)
+        return 0, {"verdict": "skip", "reason": skip, "counts": {"passed": 0, "failed": 0, "skipped": 1},
+                   "tests": [], "bench": [], "features": []}
     accel = args.accel
     if accel == "auto":
         accel = "kvm" if kvm_usable(qemu, ovmf, os.path.join(BUILD, "test.efi")) else "tcg"
     rings = ("split", "packed") if args.ring == "both" else (args.ring,)
-    results = [boot_ring(args, ring, vfs, qemu, ovmf, image, accel, extra) for ring in rings]
+    results = [boot_ring(args, ring, vfs, be, qemu, ovmf, image, accel, extra) for ring in rings]
     if results[0] is None:
         return 0, None
     result = results[0] if len(results) == 1 else merge_rings(results)
@@ -372,14 +446,27 @@ def merge_rings(results):
     return merged
 
 
-def boot_ring(args, ring, vfs, qemu, ovmf, image, accel, extra):
-    """One boot on one ring format: its result dict (None with --print-cmd)."""
+def print_switch_points(points, name, quiet):
+    for p in points:
+        line = f"{'ok' if p['ok'] else 'not ok'} - {p['name']}" + (f" # SKIP {p['reason']}" if p["directive"] else "")
+        if not p["ok"] or not quiet:
+            print(f"# [{name}] {line}" if quiet else line, flush=True)
+        if not p["ok"]:
+            print(f"  ---\n  got: \"{p['yaml']['got']}\"\n  want: \"{p['yaml']['want']}\"\n  ...", flush=True)
+
+
+def boot_ring(args, ring, vfs, be, qemu, ovmf, image, accel, extra):
+    """One boot on one ring format, with the backend's service (testpmd)
+    around it: its result dict (None with --print-cmd)."""
     packed = ring == "packed" or args.ring == "both"
-    cmdline = guest_cmdline(args.suite, args.pfs, vfs, args.pf_model, args.mode, args.backend, ring)
+    be.rundir = tempfile.mkdtemp(prefix="vfprobe-") if be.service(args.pfs, vfs) is not None else None
+    cmdline = guest_cmdline(args.suite, args.pfs, vfs, args.pf_model, args.mode, be, ring)
     mem = topology.memory_mb(args.pf_model, args.pfs, vfs)
     cmd = (base_cmd(qemu, ovmf, accel, mem) + boot_args(image, args.iso, cmdline)
-           + topology.device_args(args.pf_model, args.pfs, vfs, args.backend, packed=packed) + extra)
+           + topology.device_args(args.pf_model, args.pfs, vfs, be, packed=packed) + extra)
     if args.print_cmd:
+        if be.rundir:
+            os.rmdir(be.rundir)
         print(" ".join(shlex.quote(c) for c in cmd))
         return None
 
@@ -394,17 +481,39 @@ def boot_ring(args, ring, vfs, qemu, ovmf, image, accel, extra):
     timeout = args.timeout or default_timeout(args.pfs, vfs)
     if not args.quiet:
         print(f"# vfprobe: {args.pf_model} x{args.pfs} PF, {vfs} VFs each, suites {args.suite}, {ring} rings, "
-              f"{accel}, {'iso' if args.iso else 'kernel'} boot; log {os.path.relpath(log_path)}", flush=True)
+              f"backend {be.name}, {accel}, {'iso' if args.iso else 'kernel'} boot; log {os.path.relpath(log_path)}",
+              flush=True)
+
+    live = {}
 
     def echo(line):
+        if line == switch.RESTART_LINE and live.get("svc"):
+            live["svc"].restart()
         if args.quiet:
             if line.startswith("not ok") and "# TODO" not in line:
                 print(f"# [{name}] {line}", flush=True)
         else:
             print(line, flush=True)
 
-    res = run_qemu(cmd, timeout, log_path, echo=echo)
-    verdict, why = judge(res)
+    try:
+        with Service(be, args.pfs, vfs, qemu) as svc:
+            live["svc"] = svc
+            if svc and not args.quiet:
+                print(f"# vfprobe: testpmd up, {len(svc.ports)} ports, log {svc.log_path}", flush=True)
+            res = run_qemu(cmd, timeout, log_path, echo=echo)
+        verdict, why = judge(res)
+        extra_points = switch_points(svc, res["tap"])
+    except switch.SwitchError as e:
+        die(str(e))
+    finally:
+        if be.rundir:
+            shutil.rmtree(be.rundir, ignore_errors=True)
+    print_switch_points(extra_points, name, args.quiet)
+    for p in extra_points:
+        res["counts"]["skipped" if p["directive"] else "passed" if p["ok"] else "failed"] += 1
+    res["tap"].points += extra_points
+    if verdict == "pass" and any(not p["ok"] for p in extra_points):
+        verdict, why = "fail", "the switch's port counters disagree with the guest's frame counts"
     counts = summary_counts(verdict, res["counts"])
     gone, intermittent = deviations_unseen(res["tap"].points)
     if intermittent:
@@ -433,6 +542,7 @@ def boot_ring(args, ring, vfs, qemu, ovmf, image, accel, extra):
         "log": log_path, "command": cmd,
         "tests": res["tap"].points, "bench": res["tap"].bench, "deviations_no_longer_seen": gone,
         "features": [dict(f, ring=ring) for f in map(virtio_features.parse, res["tap"].diags) if f],
+        "switch": svc and {"ports": svc.ports, "stats": svc.stats},
     }
     if not args.quiet:
         for line in virtio_features.table(result["features"]):
@@ -449,5 +559,8 @@ def main():
     except UsageError as e:
         die(f"{e} (see scripts/vfprobe --help)")
     except KeyboardInterrupt:
+        for p in QEMUS:
+            if p.poll() is None:
+                p.kill()
         die("interrupted", 130)
     sys.exit(code)

@@ -44,10 +44,9 @@ static void known_options(const char **known)
 	known[n] = NULL;
 }
 
-static bool parse_config(struct run_config *cfg)
+static bool parse_config(struct run_config *cfg, char *err, size_t errlen)
 {
-	static const char *const peers[] = {
-	    [RUN_PEERS_ALL] = "all", [RUN_PEERS_PAIRS] = "pairs", [RUN_PEERS_HOST] = "host"};
+	static struct peer_map peers;
 	const struct options *o = &platform.options;
 	const char *mode = options_get(o, "mode");
 	const char *p = options_get(o, "peers");
@@ -55,18 +54,18 @@ static bool parse_config(struct run_config *cfg)
 	cfg->model = options_get(o, "model");
 	cfg->backend = options_get(o, "backend");
 	cfg->short_mode = mode && strcmp(mode, "short") == 0;
+	snprintf(err, errlen, "pfs and vfs take numbers, mode is short or full");
 	if (mode && strcmp(mode, "short") && strcmp(mode, "full"))
 		return false;
-	size_t i = 0;
-	while (p && i < sizeof(peers) / sizeof(peers[0]) && strcmp(p, peers[i]) != 0)
-		i++;
-	if (i == sizeof(peers) / sizeof(peers[0]))
-		return false;
-	cfg->peers = (enum run_peers)i; /* RUN_PEERS_ALL when not said */
+	if (peers_parse(&peers, p, err, errlen) != 0)
+		return false; /* "all" when not said */
+	cfg->peers = &peers;
 	const char *ring = options_get(o, "ring");
+	snprintf(err, errlen, "ring is split or packed, not '%s'", ring ? ring : "");
 	if (ring && strcmp(ring, "split") && strcmp(ring, "packed"))
 		return false;
 	cfg->ring = ring && strcmp(ring, "packed") == 0 ? RUN_RING_PACKED : RUN_RING_SPLIT;
+	snprintf(err, errlen, "pfs and vfs take numbers");
 	return options_get_uint(o, "pfs", 0, &cfg->pfs) && options_get_uint(o, "vfs", 0, &cfg->vfs);
 }
 
@@ -105,10 +104,8 @@ enum verdict vfprobe_run(void)
 		return VERDICT_BAIL;
 	}
 	struct run_config cfg = {0};
-	if (!parse_config(&cfg)) {
-		tap_bail_out("options: pfs and vfs take numbers, mode is short or full, peers is all, pairs "
-		             "or host, ring is "
-		             "split or packed");
+	if (!parse_config(&cfg, err, sizeof(err))) {
+		tap_bail_out("options: %s", err);
 		return VERDICT_BAIL;
 	}
 	const char *list = options_get(&platform.options, "suite");

@@ -11,15 +11,8 @@
 #include <stdbool.h>
 
 #include "lib/options.h"
+#include "lib/peers.h"
 #include "lib/tap.h"
-
-/* Which functions hear which sender on the wire behind them (peers=),
- * functions numbered in the guest's order: pf0, its VFs 1..N, pf1, ... */
-enum run_peers {
-	RUN_PEERS_ALL,   /* every function hears every other (a hub) */
-	RUN_PEERS_PAIRS, /* functions 2k and 2k+1 hear each other only */
-	RUN_PEERS_HOST,  /* no function hears another: the host is the peer */
-};
 
 /* The virtqueue format the suites drive (ring=): split (virtio v1.3 §2.7)
  * or packed (§2.8, VIRTIO_F_RING_PACKED, which the device must offer). */
@@ -31,13 +24,13 @@ enum run_ring {
 /* What the host asked for (scripts/vfprobe passes it in the load options).
  * 0 / NULL means "not said": a suite then discovers what is there. */
 struct run_config {
-	unsigned long pfs;    /* expected SR-IOV PFs */
-	unsigned long vfs;    /* expected TotalVFs of each PF */
-	const char *model;    /* "virtio-net", "igb" or "nvme" */
-	const char *backend;  /* the functions' netdev backend, e.g. "hub" */
-	enum run_peers peers; /* who hears whom: peers=all|pairs|host */
-	enum run_ring ring;   /* ring=split|packed (split when not said) */
-	bool short_mode;      /* mode=short: fewer iterations (make check) */
+	unsigned long pfs;            /* expected SR-IOV PFs */
+	unsigned long vfs;            /* expected TotalVFs of each PF */
+	const char *model;            /* "virtio-net", "igb" or "nvme" */
+	const char *backend;          /* the functions' netdev backend, e.g. "hub" */
+	const struct peer_map *peers; /* who hears whom (peers=, lib/peers.h) */
+	enum run_ring ring;           /* ring=split|packed (split when not said) */
+	bool short_mode;              /* mode=short: fewer iterations (make check) */
 	const struct options *opts;
 };
 

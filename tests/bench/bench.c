@@ -39,6 +39,7 @@ struct bench_ctx {
 	struct tport port[MAX_NETS];
 	size_t nnets;
 	struct measure m;
+	const struct peer_map *peers; /* who hears whom (peers=) */
 };
 
 static uint64_t *samples(struct bench_ctx *b, size_t n)
@@ -224,18 +225,27 @@ static void datapath(struct bench_ctx *b)
 		net_port_init(&b->port[i], b->net[i], name);
 		measure_drain(&b->m, &b->port[i]);
 	}
-	if (b->nnets >= 3) {
+	if (b->nnets < 3)
+		tap_skip("one VF only", "VF-to-VF datapath");
+	else if (!peers_hear(b->peers, 1, 2) || !peers_hear(b->peers, 2, 1))
+		tap_skip("VF1 and VF2 do not hear each other on this backend", "VF-to-VF datapath");
+	else {
 		measure_rtt(&b->m, &b->port[1], &b->port[2], "vf-vf");
 		measure_rate(&b->m, &b->port[1], &b->port[2], "vf-vf", b->net[1]->txq.size);
-	} else {
-		tap_skip("one VF only", "VF-to-VF datapath");
+	}
+	/* The aggregate: the VFs that hear the PF (all of them on the hub). */
+	struct tport *tx[MAX_NETS];
+	size_t ntx = 0;
+	for (size_t i = 1; i < b->nnets; i++)
+		if (peers_hear(b->peers, 0, i))
+			tx[ntx++] = &b->port[i];
+	if (ntx == 0 || !peers_hear(b->peers, 1, 0)) {
+		tap_skip("the PF and its VFs do not hear each other on this backend", "PF-VF datapath");
+		return;
 	}
 	measure_rtt(&b->m, pf, &b->port[1], "pf-vf");
 	measure_rate(&b->m, pf, &b->port[1], "pf-vf", b->net[0]->txq.size);
-	struct tport *tx[MAX_NETS];
-	for (size_t i = 1; i < b->nnets; i++)
-		tx[i - 1] = &b->port[i];
-	measure_aggregate(&b->m, tx, b->nnets - 1, pf);
+	measure_aggregate(&b->m, tx, ntx, pf);
 }
 
 static void run(const struct run_config *cfg)
@@ -245,6 +255,10 @@ static void run(const struct run_config *cfg)
 	b->short_mode = cfg->short_mode;
 	b->opts.packed_ring = cfg->ring == RUN_RING_PACKED;
 	tap_diag("bench: %s virtqueues", cfg->ring == RUN_RING_PACKED ? "packed" : "split");
+	static struct peer_map all;
+	if (!cfg->peers)
+		peers_parse(&all, NULL, NULL, 0);
+	b->peers = cfg->peers ? cfg->peers : &all;
 	/* Full mode: 1000 samples per figure, 2000 round trips. */
 	b->m.n = cfg->short_mode
 	             ? measure_counts_short

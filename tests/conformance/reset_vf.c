@@ -199,6 +199,7 @@ static void run(const struct run_config *cfg)
 			flr_one(e, t, i);
 	}
 	vf_disable_enable(e, t);
+	venv_ledger(e);
 }
 
 VFPROBE_SUITE(reset, "reset", "VF FLR and VF disable/enable with virtio-net traffic in flight", run, 0, NULL);

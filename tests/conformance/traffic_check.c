@@ -61,6 +61,8 @@ int vt_send(struct vt *t, size_t s, unsigned count, size_t size0, size_t step)
 	struct venv_fn *fn = &t->e->fn[s];
 	if (!fn->up)
 		return -1;
+	if (!venv_heard(t->e, s))
+		return 0;
 	for (unsigned k = 0; k < count; k++) {
 		uint32_t seq = t->tx_seq[s];
 		size_t len = vt_build(t->buf, vt_size(seq, size0, step), (unsigned)s, seq, fn->nd->mac);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boot/timer.h"
 #include "lib/net_port.h"
 #include "pci/pci_regs.h"
 #include "pci/pf_model.h"
@@ -37,7 +38,10 @@ struct venv *venv_get(const struct run_config *cfg)
 	size_t n = 0;
 	unsigned pf_idx = 0;
 	const struct pf_model *virtio_net = pf_model_by_name("virtio-net");
-	env.peers = cfg ? cfg->peers : RUN_PEERS_ALL;
+	if (cfg && cfg->peers)
+		env.peers = *cfg->peers;
+	else
+		peers_parse(&env.peers, NULL, NULL, 0);
 	env.ring = cfg ? cfg->ring : RUN_RING_SPLIT;
 	for (struct pci_func *pf; (pf = pf_model_pf(virtio_net, pf_idx)) != NULL;) {
 		uint16_t total = pci_cfg_read16(pf->rid, pf->sriov_cap + PCI_SRIOV_TOTAL_VF);
@@ -91,6 +95,8 @@ int venv_open(struct venv *e, size_t i, const struct net_opts *o)
 			return -1;
 		rc = net_open(fn->nd, fn->f, o);
 	} else {
+		fn->tx_unsure += vq_in_flight(&fn->nd->txq);
+		fn->rx_unsure += vq_in_flight(&fn->nd->rxq);
 		rc = net_reopen(fn->nd, fn->f, o);
 	}
 	fn->up = rc == 0;
@@ -108,16 +114,14 @@ void venv_expected_mac(const struct venv_fn *fn, uint8_t mac[6])
 
 bool venv_hears(const struct venv *e, size_t r, size_t s)
 {
-	if (r == s)
-		return false;
-	switch (e->peers) {
-	case RUN_PEERS_ALL:
-		return true;
-	case RUN_PEERS_PAIRS:
-		return r / 2 == s / 2;
-	case RUN_PEERS_HOST:
-		return false;
-	}
+	return peers_hear(&e->peers, r, s);
+}
+
+bool venv_heard(const struct venv *e, size_t s)
+{
+	for (size_t r = 0; r < e->n; r++)
+		if (venv_hears(e, r, s))
+			return true;
 	return false;
 }
 
@@ -127,4 +131,24 @@ bool venv_hears_any(const struct venv *e, size_t r)
 		if (e->fn[s].up && venv_hears(e, r, s))
 			return true;
 	return false;
+}
+
+void venv_ledger(struct venv *e)
+{
+	static uint8_t buf[NET_TX_SLOT];
+	for (size_t i = 0; i < e->n; i++) {
+		struct venv_fn *fn = &e->fn[i];
+		if (!fn->nd)
+			continue;
+		size_t len;
+		if (fn->up) {
+			udelay(20000); /* what the switch still had in flight */
+			net_tx_reap(fn->nd);
+			while (net_rx(fn->nd, buf, sizeof(buf), &len) > 0)
+				;
+		}
+		tap_diag("ledger: fn %zu tx %llu txu %llu rx %llu rxu %llu", i,
+		         (unsigned long long)fn->nd->st.tx_frames, (unsigned long long)fn->tx_unsure,
+		         (unsigned long long)fn->nd->st.rx_frames, (unsigned long long)fn->rx_unsure);
+	}
 }

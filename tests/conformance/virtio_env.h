@@ -27,10 +27,13 @@ struct venv_fn {
 	struct tport port;      /* on nd, bound by venv_open */
 	bool up;
 	bool failed; /* taken down by a device error (not parked on purpose) */
+	/* Frames that may or may not have crossed the wire: posted when the
+	 * device was reset under them (venv_ledger). */
+	uint64_t tx_unsure, rx_unsure;
 };
 
 struct venv {
-	enum run_peers peers;
+	struct peer_map peers;
 	enum run_ring ring; /* every venv_open asks for this format */
 	size_t n;
 	struct venv_fn fn[VENV_MAX];
@@ -54,11 +57,23 @@ int venv_open(struct venv *e, size_t i, const struct net_opts *o);
 void venv_expected_mac(const struct venv_fn *fn, uint8_t mac[6]);
 
 /* Can function r hear what function s sends? From the topology's peers
- * (the host's --backend): a hub delivers every frame to every other port,
- * a point-to-point link (pairs) only to 2k <-> 2k+1, a host-side peer to
- * no other function. Never r == s. */
+ * (the host's --backend, lib/peers.h): a hub delivers every frame to
+ * every other port, a point-to-point link only to the other end, a
+ * function alone on its wire to nobody. Never r == s. */
 bool venv_hears(const struct venv *e, size_t r, size_t s);
 /* Does function r hear any function that is up? */
 bool venv_hears_any(const struct venv *e, size_t r);
+/* Does any function hear s? One that nobody hears does not send: its
+ * wire may never take a frame (a QEMU hub with no other port holds the
+ * sender's TX queue until one can receive, net/hub.c). */
+bool venv_heard(const struct venv *e, size_t s);
+/* Print every opened function's frame counts since boot, for the host to
+ * compare with the switch's port counters:
+ *   # ledger: fn I tx N txu N rx N rxu N
+ * tx frames posted (txu of them posted when a reset stopped the queue),
+ * rx frames received (rxu: RX buffers posted when a reset stopped the
+ * queue, which the device may have filled). Reads what is left in the RX
+ * rings first. */
+void venv_ledger(struct venv *e);
 
 #endif

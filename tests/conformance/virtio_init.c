@@ -229,6 +229,7 @@ static void run(const struct run_config *cfg)
 		check_fn(e, i);
 		tap_prefix_pop();
 	}
+	venv_ledger(e);
 }
 
 VFPROBE_SUITE(virtio, "virtio", "virtio-pci transport and virtio-net init on the PF and every VF", run, 0,

@@ -75,7 +75,7 @@ def test_selftest_hang():
 
 
 @pytest.mark.parametrize("append,why", [("suite=boot bogus=1", "unknown option 'bogus'"),
-                                        ("suite=boot backend=hub peers=nosuch", "peers is all, pairs or host")],
+                                        ("suite=boot backend=hub peers=nosuch", "peers is all, pairs, host or")],
                          ids=["unknown option", "unknown peers"])
 def test_guest_bails_out(append, why):
     code, res, _ = boot("boot", "--", "-append", append)
@@ -97,7 +97,7 @@ BAD_INPUT = [
     (["--pfs", "0"], "at least 1"),
     (["--vfs", "300"], "at most 255"),
     (["--pf-model", "e1000"], "unknown --pf-model"),
-    (["--backend", "nosuch"], "unknown --backend 'nosuch' (use one of: hub)"),
+    (["--backend", "nosuch"], "unknown --backend 'nosuch' (use one of: hub, vhost-user, vdpa"),
     (["--pf-model", "igb", "--vfs", "3"], "fixed TotalVFs"),
     (["--accel", "xen"], "--accel"),
     (["--suite", "boot,nosuch"], "unknown suite"),

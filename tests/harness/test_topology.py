@@ -56,7 +56,7 @@ def test_backend_hub_is_the_default(topo):
 def test_bench_unknown_backend():
     # scripts/vfprobe's bad input is in test_harness.py; bench has a parser of its own.
     one_line_error([os.path.join(ROOT, "scripts", "bench"), "--no-build", "--backend", "nosuch"],
-                   "unknown --backend 'nosuch' (use one of: hub)")
+                   "unknown --backend 'nosuch' (use one of: hub, vhost-user, vdpa")
 
 
 def test_guest_options_default_backend():
@@ -64,26 +64,98 @@ def test_guest_options_default_backend():
     assert "backend=hub" in words and "peers=all" in words, words
 
 
-@pytest.mark.parametrize("name,want", [("all", lambda a, b: a != b),
-                                       ("pairs", lambda a, b: a != b and a // 2 == b // 2),
-                                       ("host", lambda a, b: False)], ids=["all", "pairs", "host"])
-def test_peers_who_hears_whom(name, want):
-    """Who hears whom, functions in the guest's order."""
-    n = 6
-    be = type(f"Peers_{name}", (backends.Backend,), {"peers": name})()
-    got = [(a, b) for a in range(n) for b in range(n) if be.hears(a, b)]
-    assert got == [(a, b) for a in range(n) for b in range(n) if want(a, b)]
+def host_hears(spec, n):
+    try:
+        g = backends.parse_peers(spec)
+    except ValueError:
+        return "error"
+    return " ".join(f"{r}:{s}" for r in range(n) for s in range(n) if backends.hears(g, r, s))
 
 
-def test_every_backend_names_its_peers():
-    assert backends.Hub.peers == "all"
-    assert all(cls.peers in backends.PEERS for cls in backends.BACKENDS.values()), \
-        {k: v.peers for k, v in backends.BACKENDS.items()}
+def guest_hears(specs, n):
+    """firmware/lib/peers.c built for the host, on the same specs."""
+    exe = os.path.join(ROOT, "build", "harness", "peers_dump")
+    os.makedirs(os.path.dirname(exe), exist_ok=True)
+    subprocess.run(["gcc", "-std=gnu11", "-Wall", "-Wextra", "-Werror", "-I", os.path.join(ROOT, "firmware"),
+                    os.path.join(ROOT, "tests", "harness", "peers_dump.c"),
+                    os.path.join(ROOT, "firmware", "lib", "peers.c"), "-o", exe], check=True)
+    out = subprocess.run([exe, str(n), *specs], stdout=subprocess.PIPE, text=True, check=True).stdout
+    return [line.strip() for line in out.splitlines()]
+
+
+N_FUNCTIONS = 12
+PEER_RULES = {"all": lambda a, b: a != b, "pairs": lambda a, b: a != b and a // 2 == b // 2,
+              "host": lambda a, b: False,
+              "all:0/pairs:1-3": lambda a, b: a != b and {a, b} == {1, 2},
+              "all:0,4/pairs:1-3,5-7": lambda a, b: a != b and ({a, b} in ({0, 4}, {1, 2}, {3, 5}, {6, 7})),
+              "all:0": lambda a, b: False}
+MORE_SPECS = ["pairs:3,1,2,0", "all:1-4/all:6,7/pairs:8-11", "nosuch", "all:", "all:3-1", "pairs:1/all:1",
+              "all:0//pairs:1", "all:512", "all:0,x"]
+
+
+@pytest.mark.parametrize("spec", list(PEER_RULES))
+def test_peers_who_hears_whom(spec):
+    """Who hears whom, functions in the guest's order (scripts/backends.py)."""
+    n, rule = N_FUNCTIONS, PEER_RULES[spec]
+    assert host_hears(spec, n) == " ".join(f"{a}:{b}" for a in range(n) for b in range(n) if rule(a, b))
+
+
+def test_guest_parser_agrees_with_host():
+    """firmware/lib/peers.c gives the host's answer on every spec, errors included."""
+    specs = list(PEER_RULES) + MORE_SPECS
+    guest = guest_hears(specs, N_FUNCTIONS)
+    assert dict(zip(specs, guest)) == {s: host_hears(s, N_FUNCTIONS) for s in specs}
+
+
+@pytest.mark.parametrize("name", list(backends.BACKENDS))
+@pytest.mark.parametrize("pfs,vfs", [(1, 3), (2, 3), (1, 16), (2, 16)])
+def test_peers_fit_a_load_option(name, pfs, vfs):
+    spec = backends.make(name).peers(pfs, vfs)
+    assert len(spec) < 200 and host_hears(spec, pfs * (vfs + 1)) != "error", spec
+
+
+def test_vhost_user_ports():
+    """1 PF x 3 VFs: the PF alone on the hub, VF1 <-> VF2, VF3 on testpmd's null port."""
+    be = backends.VhostUser()
+    g = backends.parse_peers(be.peers(1, 3))
+    assert not any(backends.hears(g, 0, s) for s in range(4)) and backends.hears(g, 1, 2)
+    assert not backends.hears(g, 3, 2)
+    assert [f for f, _ in be.ports(1, 3)] == [1, 2, 3, None]
 
 
 def test_function_index_order():
     """pf0, its VFs, pf1, its VFs."""
     assert [backends.function_index(p, v, 3) for p in range(2) for v in range(4)] == list(range(8))
+
+
+def test_vdpa_command_line():
+    """vhost-vdpa: one device per VF in order, the PF on the hub; the guest
+    is told the VFs hear no other function."""
+    code, cmd, err = print_cmd("--backend", "vdpa:/dev/vhost-vdpa-7,/dev/vhost-vdpa-3", "--vfs", "2")
+    assert code == 0, err
+    argv = shlex.split(cmd)
+    netdevs = [argv[i + 1] for i, a in enumerate(argv) if a == "-netdev"]
+    assert netdevs == ["vhost-vdpa,id=pf0vf2,vhostdev=/dev/vhost-vdpa-3",
+                       "vhost-vdpa,id=pf0vf1,vhostdev=/dev/vhost-vdpa-7", "hubport,id=pf0net,hubid=0"]
+    words = argv[argv.index("-append") + 1].split()
+    assert "backend=vdpa" in words and "peers=all:0" in words, words
+
+
+@pytest.mark.parametrize("argv,want", [
+    (["--backend", "vdpa:/dev/vhost-vdpa-0", "--vfs", "2"], "1 device(s) given for 2 VFs"),
+    (["--backend", "vhost-user", "--pf-model", "igb"], "--backend vhost-user needs --pf-model virtio-net"),
+    (["--backend", "vhost-user", "--vfs", "40"], "at most 32 (RTE_MAX_ETHPORTS)")],
+    ids=["vdpa short of devices", "vhost-user on igb", "vhost-user beyond testpmd's ports"])
+def test_backend_bad_topology(argv, want):
+    one_line_error([VFPROBE, "--no-build", *argv], want)
+
+
+@pytest.mark.skipif(bool(backends.Vdpa().devices), reason="this host has vhost-vdpa devices")
+def test_vdpa_skips_without_devices():
+    r = run([VFPROBE, "--no-build", "--accel", "tcg", "--backend", "vdpa", "--suite", "net"])
+    assert r.returncode == 0, r.stderr
+    assert "SKIP --backend vdpa: this host has no /dev/vhost-vdpa-*" in r.stdout
+    assert r.stdout.strip().endswith("0 passed, 0 failed, 1 skipped")
 
 
 def c_defines(path):
