@@ -7,6 +7,7 @@
 #include "net_ring.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "deviations.h"
 
@@ -67,6 +68,12 @@ static void check_exercised(struct venv *e, size_t i, const struct run_config *c
 {
 	struct net_dev *nd = e->fn[i].nd;
 	const struct virtio_pci_dev *vp = &nd->vp;
+	if (!venv_heard(e, i)) {
+		/* Nobody on this backend hears it, so it sent nothing. */
+		tap_skip("no function hears it on this backend: it sent no traffic",
+		         "ring features exercised");
+		return;
+	}
 	if (virtio_has(vp, VIRTIO_F_INDIRECT_DESC))
 		tap_check_true(nd->txq.indirect > 0 && nd->txq.completions > 0 && nd->txq.err == VQ_OK,
 		               R_INDIRECT, "%llu indirect TX chains posted, %llu TX completions",
@@ -78,6 +85,13 @@ static void check_exercised(struct venv *e, size_t i, const struct run_config *c
 	               "TX: %llu kicks, %llu by event index, %llu notifications suppressed",
 	               (unsigned long long)nd->txq.kicks, (unsigned long long)nd->txq.event_checks,
 	               (unsigned long long)nd->txq.event_suppressed);
+	/* QEMU's own datapath waits for kicks; a backend that polls the ring
+	 * (vhost-user, vDPA) need not ask for any. */
+	if (cfg->backend && strcmp(cfg->backend, "hub") != 0) {
+		tap_skip("the backend may poll instead of waiting for notifications",
+		         "TX event index names the next available entry when idle");
+		return;
+	}
 	/* The TX queue is idle now (everything reaped): its event. */
 	net_tx_reap(nd);
 	const struct virtq *q = &nd->txq;
@@ -94,7 +108,6 @@ static void check_exercised(struct venv *e, size_t i, const struct run_config *c
 	snprintf(w, sizeof(w), "0x%x", want);
 	tap_check(got == want || q->in_flight > 0, R_EVENT_IDLE, g, w,
 	          "TX event index names the next available entry when idle (in flight %u)", q->in_flight);
-	(void)cfg;
 }
 
 static void check_write_flag(struct venv *e, size_t i, const struct run_config *cfg)
@@ -161,6 +174,8 @@ static void phase_small_rings(struct venv *e, struct vt *t, const struct run_con
 		up &= rc == 0;
 	}
 	if (up) {
+		vt_wait_path(t, pair[0], pair[1], 2000000);
+		vt_wait_path(t, pair[1], pair[0], 2000000);
 		vt_resync(t);
 		vt_phase_begin(t);
 		for (int k = 0; k < 2; k++) {
@@ -185,8 +200,15 @@ static void phase_small_rings(struct venv *e, struct vt *t, const struct run_con
 	/* Back to the full-size devices. */
 	for (int k = 0; k < 2; k++) {
 		struct venv_fn *fn = &e->fn[pair[k]];
-		if (fn->nd)
+		if (fn->nd) {
+			/* The ledger counts every frame of the function, whichever
+			 * of its devices carried it. */
+			saved[k]->st.tx_frames += fn->nd->st.tx_frames;
+			saved[k]->st.rx_frames += fn->nd->st.rx_frames;
+			fn->tx_unsure += vq_in_flight(&fn->nd->txq);
+			fn->rx_unsure += vq_in_flight(&fn->nd->rxq);
 			net_close(fn->nd);
+		}
 		fn->nd = saved[k];
 		venv_open(e, pair[k], &venv_default_opts);
 	}

@@ -97,6 +97,7 @@ static void flr_one(struct venv *e, struct vt *t, size_t target)
 	tap_prefix_push("%s", fn->name);
 	tap_check(rc == 0, R_FLR_AGAIN, rc ? fn->nd->err : "up", "up", "re-initialised after FLR");
 	tap_prefix_pop();
+	vt_wait_function(t, target);
 	snprintf(phase, sizeof(phase), "after FLR of %s", fn->name);
 	traffic_round(t, 8, phase, R_FLR_AGAIN);
 }
@@ -157,6 +158,9 @@ static void vf_disable_enable(struct venv *e, struct vt *t)
 		          "re-initialised after VF re-enable");
 		tap_prefix_pop();
 	}
+	for (size_t i = 0; i < e->n; i++)
+		if (e->fn[i].vf_no)
+			vt_wait_function(t, i);
 	traffic_round(t, 8, "after VF disable with traffic in flight and re-enable", R_VFE_AGAIN);
 }
 

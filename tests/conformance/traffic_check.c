@@ -211,6 +211,38 @@ bool vt_drain_expected(struct vt *t, uint64_t timeout_us)
 	return done;
 }
 
+bool vt_wait_path(struct vt *t, size_t s, size_t r, uint64_t timeout_us)
+{
+	size_t n = t->e->n;
+	uint64_t before = t->rx_from[r * n + s];
+	struct deadline d = deadline_in_us(timeout_us);
+	bool arrived = false;
+	while (!arrived && !deadline_passed(d) && t->e->fn[s].up) {
+		vt_send(t, s, 1, FRAME_MIN_LEN, 0);
+		vt_drain(t, 0, 2000);
+		arrived = t->rx_from[r * n + s] > before;
+	}
+	return arrived;
+}
+
+#define PATH_WAIT_US 2000000
+
+void vt_wait_function(struct vt *t, size_t i)
+{
+	struct venv *e = t->e;
+	if (e->datapath_at_driver_ok)
+		return;
+	for (size_t j = 0; j < e->n; j++) {
+		if (!e->fn[j].up || !e->fn[i].up)
+			continue;
+		if (venv_hears(e, j, i))
+			vt_wait_path(t, i, j, PATH_WAIT_US);
+		if (venv_hears(e, i, j))
+			vt_wait_path(t, j, i, PATH_WAIT_US);
+	}
+	vt_resync(t);
+}
+
 void vt_resync(struct vt *t)
 {
 	vt_drain(t, 20000, 2000000);

@@ -55,6 +55,14 @@ bool vt_drain_expected(struct vt *t, uint64_t timeout_us);
 /* Forget what is queued and make every receiver expect each sender's next
  * sequence number (after a re-init). */
 void vt_resync(struct vt *t);
+/* Send single frames from s until one reaches r (at most timeout_us):
+ * a backend may start a function's datapath some time after DRIVER_OK.
+ * false when nothing arrived. The caller vt_resync()s after. */
+bool vt_wait_path(struct vt *t, size_t s, size_t r, uint64_t timeout_us);
+/* After fn i was (re)initialised on a backend that starts datapaths late:
+ * wait for the path to and from every function it hears or is heard by,
+ * then vt_resync. At once on the hub. */
+void vt_wait_function(struct vt *t, size_t i);
 /* Frame size of sequence number seq in the cycling pattern. */
 size_t vt_size(uint32_t seq, size_t size0, size_t step);
 

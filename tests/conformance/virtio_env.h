@@ -35,6 +35,9 @@ struct venv_fn {
 struct venv {
 	struct peer_map peers;
 	enum run_ring ring; /* every venv_open asks for this format */
+	/* QEMU's own datapath (the hub) carries frames from DRIVER_OK on; an
+	 * offloaded backend may start a function's datapath later. */
+	bool datapath_at_driver_ok;
 	size_t n;
 	struct venv_fn fn[VENV_MAX];
 };
