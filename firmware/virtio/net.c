@@ -149,6 +149,8 @@ uint64_t net_wanted_features(const struct net_opts *o)
 		want |= 1ULL << VIRTIO_F_RING_PACKED;
 	if (o->ctrl_vq)
 		want |= NET_CTRL_FEATURES;
+	if (o->ctrl_no_vlan)
+		want &= ~(1ULL << VIRTIO_NET_F_CTRL_VLAN);
 	return want;
 }
 

@@ -27,6 +27,7 @@ struct net_opts {
 	uint16_t rx_size, tx_size; /* wanted ring sizes (0: device maximum, at most 256) */
 	bool packed_ring;          /* ask for VIRTIO_F_RING_PACKED and fail when not offered */
 	bool ctrl_vq;              /* ask for the control queue and its RX/MAC/VLAN classes */
+	bool ctrl_no_vlan;         /* ... but leave VIRTIO_NET_F_CTRL_VLAN out */
 };
 
 struct net_stats {

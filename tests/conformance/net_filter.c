@@ -180,6 +180,23 @@ static void check_features(struct venv *e, size_t n)
 	}
 }
 
+/* Open function i afresh when its mode needs a reset or other features,
+ * or when the last mode left CTRL_VLAN out. 0, or -1 (a failing point). */
+static int reopen_for(struct venv *e, size_t i, const struct nf_mode *m, const struct net_opts *base)
+{
+	struct venv_fn *fn = &e->fn[i];
+	bool vlan_now = virtio_has(&fn->nd->vp, VIRTIO_NET_F_CTRL_VLAN);
+	if (!(m->flags & NFM_REOPEN) && vlan_now)
+		return 0;
+	struct net_opts o = *base;
+	o.ctrl_no_vlan = m->flags & NFM_NO_CTRL_VLAN;
+	if (venv_open(e, i, &o) == 0 && fn->nd->ctrl)
+		return 0;
+	tap_check(false, "virtio v1.3 §3.1.1 Device Initialization: re-opened with the control queue",
+	          fn->nd->err, "open", "%s: re-open for mode %s", fn->name, m->name);
+	return -1;
+}
+
 static void run(const struct run_config *cfg)
 {
 	struct venv *e = venv_get(cfg);
@@ -210,7 +227,10 @@ static void run(const struct run_config *cfg)
 		for (size_t i = 0; i < n; i++) {
 			if (!e->fn[i].up)
 				continue;
-			nf_state_for(&st[i], &nf_modes[(round + i) % nf_mode_count], i, macs[i]);
+			const struct nf_mode *m = &nf_modes[(round + i) % nf_mode_count];
+			if (reopen_for(e, i, m, &o) != 0)
+				continue;
+			nf_state_for(&st[i], m, i, macs[i]);
 			nf_state_apply(&st[i], e->fn[i].nd, &log[i]);
 		}
 		/* Anything still arriving from the previous round is stale. */

@@ -43,6 +43,15 @@ const struct nf_mode nf_modes[] = {
      R_MAC "VIRTIO_NET_CTRL_MAC_ADDR_SET sets the default MAC rx filtering accepts: the new "
            "MAC's frames arrive, the old MAC's SHOULD be dropped",
      NFM_ALT_MAC},
+    {"after-reset",
+     R_MAC "the device MUST have an empty MAC filtering table on reset; " R_VLN
+           "with CTRL_VLAN the device starts with an empty VLAN table (only PROMISC off sent "
+           "after the reset: table entries and VID 100 SHOULD be dropped, the config MAC is back)",
+     NFM_RESET},
+    {"no-ctrl-vlan",
+     R_VLN "without VIRTIO_NET_F_CTRL_VLAN negotiated the device MUST accept all VLAN "
+           "tagged packets",
+     NFM_NO_CTRL_VLAN},
 };
 const unsigned nf_mode_count = sizeof(nf_modes) / sizeof(nf_modes[0]);
 
@@ -50,7 +59,9 @@ void nf_state_for(struct nf_state *st, const struct nf_mode *m, size_t i, const 
 {
 	struct nf_filter *f = &st->filter;
 	st->mode = m;
-	nf_filter_init(f, mac, true);
+	nf_filter_init(f, mac, !(m->flags & NFM_NO_CTRL_VLAN));
+	if (m->flags & NFM_RESET)
+		return;
 	if (m->flags & NFM_ALT_MAC)
 		nfp_alt_mac(i, f->mac);
 	if (!(m->flags & NFM_EMPTY_TABLE)) {
@@ -111,8 +122,22 @@ void nf_state_apply(struct nf_state *st, struct net_dev *nd, struct nf_cmd_log *
 	          {VIRTIO_NET_CTRL_RX_NOUNI, "NOUNI"},     {VIRTIO_NET_CTRL_RX_NOBCAST, "NOBCAST"}};
 	const bool on[] = {f->promisc, f->allmulti, f->alluni, f->nomulti, f->nouni, f->nobcast};
 	uint8_t ack = 0;
-	for (unsigned k = 0; k < sizeof(rx) / sizeof(rx[0]); k++)
+	for (unsigned k = 0; k < sizeof(rx) / sizeof(rx[0]); k++) {
+		if (k > 0 && (fl & NFM_RESET))
+			break;
 		log_cmd(log, NFC_RX, net_ctrl_rx_mode(nd, rx[k].cmd, on[k], &ack), ack, rx[k].name);
+	}
+	uint8_t cfg[6];
+	uint16_t status;
+	if (fl & NFM_RESET) {
+		/* Back to the device's own MAC, which the filter must accept. */
+		log->cfg_checks++;
+		if (net_read_config(nd, cfg, &status) != 0 || memcmp(cfg, f->mac, 6) != 0)
+			if (!log->cfg_bad++)
+				snprintf(log->cfg_first, sizeof(log->cfg_first),
+				         "config mac ..:%02x:%02x after a reset", cfg[4], cfg[5]);
+		return;
+	}
 
 	static uint8_t uni[65][6], multi[65][6];
 	uint32_t nu = 0, nm = 0;
@@ -122,13 +147,12 @@ void nf_state_apply(struct nf_state *st, struct net_dev *nd, struct nf_cmd_log *
 	}
 	log_cmd(log, NFC_MAC_TABLE, net_ctrl_mac_table(nd, uni, nu, multi, nm, &ack), ack, "MAC_TABLE_SET");
 
-	log_cmd(log, NFC_VLAN, net_ctrl_vlan(nd, true, NFP_VID_IN, &ack), ack, "VLAN_ADD");
+	if (!(fl & NFM_NO_CTRL_VLAN))
+		log_cmd(log, NFC_VLAN, net_ctrl_vlan(nd, true, NFP_VID_IN, &ack), ack, "VLAN_ADD");
 	if (fl & NFM_VLAN_DEL)
 		log_cmd(log, NFC_VLAN, net_ctrl_vlan(nd, false, NFP_VID_IN, &ack), ack, "VLAN_DEL");
 
 	log_cmd(log, NFC_MAC_ADDR, net_ctrl_mac_addr(nd, f->mac, &ack), ack, "MAC_ADDR_SET");
-	uint8_t cfg[6];
-	uint16_t status;
 	log->cfg_checks++;
 	if (net_read_config(nd, cfg, &status) != 0 || memcmp(cfg, f->mac, 6) != 0) {
 		if (!log->cfg_bad++)
@@ -160,7 +184,7 @@ void nf_cmd_log_report(const struct nf_cmd_log *log)
 		          log->sent[c]);
 	tap_check(log->cfg_checks > 0 && log->cfg_bad == 0,
 	          R_MAC "the device MUST update mac in config space before it consumes "
-	                "VIRTIO_NET_CTRL_MAC_ADDR_SET",
+	                "VIRTIO_NET_CTRL_MAC_ADDR_SET (and a reset brings the device's own back)",
 	          log->cfg_first, "config mac = the MAC set", "config mac follows MAC_ADDR_SET (%u of %u)",
 	          log->cfg_checks - log->cfg_bad, log->cfg_checks);
 }

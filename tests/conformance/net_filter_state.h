@@ -23,7 +23,11 @@ enum nf_mode_flag {
 	NFM_EMPTY_TABLE = 1 << 8,    /* both tables empty */
 	NFM_VLAN_DEL = 1 << 9,       /* the VID added, then removed */
 	NFM_ALT_MAC = 1 << 10,       /* MAC_ADDR_SET to the alternate MAC */
+	NFM_RESET = 1 << 11,         /* re-opened (device reset), then only PROMISC off */
+	NFM_NO_CTRL_VLAN = 1 << 12,  /* re-opened without VIRTIO_NET_F_CTRL_VLAN */
 };
+/* Modes that need the function opened afresh before their commands. */
+#define NFM_REOPEN (NFM_RESET | NFM_NO_CTRL_VLAN)
 
 struct nf_mode {
 	const char *name;
