@@ -242,11 +242,17 @@ static void run(const struct run_config *cfg)
 		verdict(e, n, st, pr, np, err);
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (!e->fn[i].nd || !e->fn[i].nd->ctrl)
+		const struct net_dev *nd = e->fn[i].nd;
+		if (!nd || !nd->ctrl)
 			continue;
 		tap_prefix_push("%s", e->fn[i].name);
 		nf_cmd_log_report(&log[i]);
 		tap_prefix_pop();
+		/* The runner merges these with the net suite's lines
+		 * (scripts/virtio_features.py). */
+		tap_diag("features: %s: offered=0x%llx negotiated=0x%llx exercised=0x%llx", e->fn[i].name,
+		         (unsigned long long)nd->vp.offered, (unsigned long long)nd->vp.negotiated,
+		         (unsigned long long)net_features_exercised(nd));
 	}
 	/* Leave the functions as the other suites expect them: a reset puts
 	 * the filter back (QEMU: promiscuous) and the next open starts over. */
