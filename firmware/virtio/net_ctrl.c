@@ -98,23 +98,18 @@ enum net_ctrl_result net_ctrl(struct net_dev *nd, uint8_t cls, uint8_t cmd, cons
 	vq_kick(&nd->ctrlq);
 	void *cookie = NULL;
 	uint32_t used_len = 0;
-	int r = vq_wait(&nd->ctrlq, &cookie, &used_len, NET_CTRL_TIMEOUT_US);
-	if (r < 0) {
+	int waited = vq_wait(&nd->ctrlq, &cookie, &used_len, NET_CTRL_TIMEOUT_US);
+	*ack = waited > 0 ? b[CTRL_ACK_OFF] : 0;
+	enum net_ctrl_result r = net_ctrl_judge(waited, used_len, *ack);
+	if (r == NET_CTRL_BROKEN)
 		snprintf(nd->err, sizeof(nd->err), "%s: control queue %u: %s (got %u, limit %u)", nd->vp.name,
 		         nd->ctrlq.index, vq_error_name(nd->ctrlq.err), nd->ctrlq.err_got,
 		         nd->ctrlq.err_want);
-		return NET_CTRL_BROKEN;
-	}
-	if (r == 0) {
-		/* The buffer stays with the device: nothing more is sent. */
+	/* Unanswered: the buffer stays with the device, nothing more is sent. */
+	if (r == NET_CTRL_TIMEOUT)
 		nd->ctrl = false;
-		return NET_CTRL_TIMEOUT;
-	}
-	*ack = b[CTRL_ACK_OFF];
-	if (used_len != 1)
-		return NET_CTRL_BAD_LEN;
-	if (*ack != VIRTIO_NET_OK && *ack != VIRTIO_NET_ERR)
-		return NET_CTRL_BAD_ACK;
+	if (r != NET_CTRL_DONE)
+		return r;
 	if (*ack == VIRTIO_NET_OK)
 		nd->ctrl_exercised |= ctrl_feature_of(cls, cmd);
 	return NET_CTRL_DONE;

@@ -34,6 +34,25 @@ enum net_ctrl_result {
 
 const char *net_ctrl_result_name(enum net_ctrl_result r);
 
+/* What the device's answer means: `waited` is vq_wait's result (1 used,
+ * 0 timed out, -1 a ring rule broken), used_len the length the device
+ * reported, ack the byte in the ack buffer (poisoned before the command). */
+static inline enum net_ctrl_result net_ctrl_judge(int waited, uint32_t used_len, uint8_t ack)
+{
+	if (waited < 0)
+		return NET_CTRL_BROKEN;
+	if (waited == 0)
+		return NET_CTRL_TIMEOUT;
+	/* virtio v1.3 §2.7.8 / §2.8.4: len is the number of bytes written:
+	 * the ack byte, nothing else. */
+	if (used_len != 1)
+		return NET_CTRL_BAD_LEN;
+	/* virtio v1.3 §5.1.6.5 Control Virtqueue: ack values OK and ERR. */
+	if (ack != VIRTIO_NET_OK && ack != VIRTIO_NET_ERR)
+		return NET_CTRL_BAD_ACK;
+	return NET_CTRL_DONE;
+}
+
 /* Called by net_start before DRIVER_OK: lay out (first time) or restart
  * the control queue when it was asked for and negotiated. 0 or -1
  * (nd->vp.err). */
