@@ -81,7 +81,8 @@ $(BUILD)/test.efi: $(BUILD)/test.so
 TRAFFIC_PURE_SRCS := tests/lib/frame.c tests/lib/traffic.c tests/lib/measure.c tests/lib/bench_report.c
 HOST_PURE_SRCS := $(wildcard firmware/lib/*.c firmware/boot/acpi.c firmware/virtio/virtq.c firmware/virtio/vq_check.c \
 	firmware/virtio/split.c firmware/virtio/packed.c firmware/virtio/caps.c firmware/pci/mcfg.c firmware/pci/capwalk.c \
-	firmware/pci/bar_decode.c firmware/pci/window.c firmware/pci/vf_math.c firmware/pci/pf_model.c) \
+	firmware/pci/bar_decode.c firmware/pci/window.c firmware/pci/vf_math.c firmware/pci/pf_model.c \
+	tests/conformance/net_filter_model.c) \
 	$(TRAFFIC_PURE_SRCS) tests/bench/linux/clock_monotonic.c
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -Ifirmware -Itests -Itests/unit

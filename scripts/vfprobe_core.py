@@ -541,7 +541,8 @@ def boot_ring(args, ring, vfs, be, qemu, ovmf, image, accel, extra):
         "ring": ring, "suites": args.suite, "boot": "iso" if args.iso else "kernel", "cmdline": cmdline,
         "log": log_path, "command": cmd,
         "tests": res["tap"].points, "bench": res["tap"].bench, "deviations_no_longer_seen": gone,
-        "features": [dict(f, ring=ring) for f in map(virtio_features.parse, res["tap"].diags) if f],
+        "features": [dict(f, ring=ring) for f in
+                     virtio_features.merge(f for f in map(virtio_features.parse, res["tap"].diags) if f)],
         "switch": svc and {"ports": svc.ports, "stats": svc.stats},
     }
     if not args.quiet:

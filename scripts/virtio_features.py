@@ -40,8 +40,25 @@ def parse(diag):
     m = LINE.match(diag)
     if not m:
         return None
-    off, neg, ex = (int(m.group(i), 16) for i in (2, 3, 4))
-    return {"function": m.group(1), "offered_mask": hex(off), "negotiated_mask": hex(neg),
+    return entry(m.group(1), *(int(m.group(i), 16) for i in (2, 3, 4)))
+
+
+def merge(features):
+    """One entry per function: several suites (net, ctrl) each print the
+    features of their own opens; what any open negotiated or exercised
+    counts, in the order the functions first appeared."""
+    out = {}
+    for f in features:
+        masks = [int(f[k], 16) for k in ("offered_mask", "negotiated_mask", "exercised_mask")]
+        if f["function"] in out:
+            masks = [a | b for a, b in zip(masks, out[f["function"]])]
+        out[f["function"]] = masks
+    return [entry(name, *masks) for name, masks in out.items()]
+
+
+def entry(function, off, neg, ex):
+    """The dict of one function's masks, with their names."""
+    return {"function": function, "offered_mask": hex(off), "negotiated_mask": hex(neg),
             "exercised_mask": hex(ex), "offered": names(off), "negotiated": names(neg),
             "exercised": names(ex), "offered_not_negotiated": names(off & ~neg),
             "negotiated_not_exercised": names(neg & ~ex)}

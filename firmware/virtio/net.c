@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "boot/mem.h"
+#include "virtio/net_ctrl.h"
 
 static int net_fail(struct net_dev *nd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int net_fail(struct net_dev *nd, const char *fmt, ...)
@@ -120,6 +121,8 @@ static int net_start(struct net_dev *nd, const struct pci_func *f, bool first)
 	nd->rx_need = 0;
 	nd->rx_got = 0;
 	nd->rx_refill = 0;
+	if (net_ctrl_setup(nd) != 0)
+		goto err_failed;
 	if (net_read_config(nd, nd->mac, &nd->status) != 0)
 		goto err_failed_quiet;
 	for (uint16_t i = 0; i < nd->rxq.size; i++)
@@ -144,6 +147,10 @@ uint64_t net_wanted_features(const struct net_opts *o)
 		want |= 1ULL << VIRTIO_NET_F_MRG_RXBUF;
 	if (o->packed_ring)
 		want |= 1ULL << VIRTIO_F_RING_PACKED;
+	if (o->ctrl_vq)
+		want |= NET_CTRL_FEATURES;
+	if (o->ctrl_no_vlan)
+		want &= ~(1ULL << VIRTIO_NET_F_CTRL_VLAN);
 	return want;
 }
 
@@ -166,7 +173,7 @@ uint64_t net_features_exercised(const struct net_dev *nd)
 		used |= 1ULL << VIRTIO_F_EVENT_IDX;
 	if (nd->txq.indirect > 0 && nd->txq.completions > 0)
 		used |= 1ULL << VIRTIO_F_INDIRECT_DESC;
-	return used;
+	return used | nd->ctrl_exercised;
 }
 
 int net_open(struct net_dev *nd, const struct pci_func *f, const struct net_opts *o)

@@ -1,8 +1,8 @@
 /* firmware/virtio/net.h: a polled virtio-net driver (virtio v1.3 §5.1
  * Network Device) on the virtio-pci transport and the queue API, split or
- * packed virtqueues. The receive and transmit queues are 0 and 1; a
- * control queue (VIRTIO_NET_F_CTRL_VQ) would be the next one, another
- * struct virtq beside them set up the same way.
+ * packed virtqueues. The receive and transmit queues are 0 and 1; with
+ * net_opts.ctrl_vq the control queue (VIRTIO_NET_F_CTRL_VQ) is queue 2,
+ * driven by net_ctrl.c (net_ctrl.h).
  *
  * Hot path (no allocation, no PCI config access):
  *   net_tx(nd, frame, len)      copy into a pre-allocated slot, post; no kick
@@ -26,6 +26,8 @@ struct net_opts {
 	uint32_t rx_buf_len;       /* bytes per RX buffer, header included (0: 2048) */
 	uint16_t rx_size, tx_size; /* wanted ring sizes (0: device maximum, at most 256) */
 	bool packed_ring;          /* ask for VIRTIO_F_RING_PACKED and fail when not offered */
+	bool ctrl_vq;              /* ask for the control queue and its RX/MAC/VLAN classes */
+	bool ctrl_no_vlan;         /* ... but leave VIRTIO_NET_F_CTRL_VLAN out */
 };
 
 struct net_stats {
@@ -53,11 +55,17 @@ struct net_dev {
 	size_t rx_got;
 	uint8_t *rx_frame; /* ETH_FRAME_LEN + slack, for merged frames */
 	struct net_stats st;
+	/* Control queue (net_ctrl.c): up when CTRL_VQ was negotiated. */
+	struct virtq ctrlq;
+	bool ctrl;
+	uint8_t *ctrl_buf;       /* NET_CTRL_BUF bytes, DMA: command, then the ack */
+	uint64_t ctrl_exercised; /* feature bits of the commands the device acked */
 	bool broken;
 	char err[200];
 };
 
-#define NET_TX_SLOT 2048
+#define NET_TX_SLOT  2048
+#define NET_CTRL_BUF 1024
 /* With VIRTIO_F_INDIRECT_DESC the last bytes of each TX slot hold its
  * two-entry indirect table (header, frame). */
 #define NET_TX_INDIRECT_BYTES 32
@@ -68,7 +76,8 @@ uint64_t net_wanted_features(const struct net_opts *o);
  * used: VERSION_1 (the header), MAC and STATUS (read), MRG_RXBUF (a frame
  * received with num_buffers), RING_PACKED (a buffer used on a packed
  * ring), EVENT_IDX (a kick decided by the device's event index),
- * INDIRECT_DESC (an indirect TX chain used). */
+ * INDIRECT_DESC (an indirect TX chain used), the control queue's
+ * features (a command of their class acked). */
 uint64_t net_features_exercised(const struct net_dev *nd);
 
 /* Probe, negotiate, set up both queues, read MAC/status, DRIVER_OK, post
