@@ -127,14 +127,11 @@ LINT_SRCS = $(filter %.c %.h,$(FW_SRCS)) $(wildcard firmware/*/*.h tests/*/*.h t
 SH_SRCS = $(sort $(wildcard scripts/*.sh scripts/*/*.sh tests/*/*.sh) \
 	$(shell grep -rlIs '^\#!.*\(bash\|/sh\|busybox sh\)' scripts tests .ci))
 PY_SRCS = $(sort $(wildcard scripts/*.py scripts/*/*.py tests/*/*.py) $(shell grep -rlIs '^\#!.*python' scripts tests .ci))
-# scripts/deps is held to warnings and errors: its five style infos (SC2086, SC2015, SC2012) remain.
-SH_STRICT = $(filter-out scripts/deps,$(SH_SRCS))
 lint:
 	clang-format --dry-run -Werror $(LINT_SRCS)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
 		--suppress=missingIncludeSystem -Ifirmware -Itests firmware tests
-	shellcheck -x $(SH_STRICT)
-	$(if $(filter scripts/deps,$(SH_SRCS)),shellcheck -x -S warning scripts/deps)
+	shellcheck -x $(SH_SRCS)
 	flake8 $(PY_SRCS)
 
 format:
