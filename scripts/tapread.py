@@ -113,13 +113,10 @@ class TapReader:
         if self._yaml is not None and self.points:
             self._end_yaml()
 
-    def xpass(self):
-        """Points marked as a known deviation (TODO) that passed."""
-        return [p for p in self.points if p["ok"] and p["directive"] == "TODO"]
-
     def counts(self):
         """passed (TODO points included), failed, skipped; todo: failing TODO
-        points; xpass: passing TODO points (deviations no longer seen)."""
+        points; xpass: passing TODO points (whether their deviation is still
+        seen elsewhere in the run is deviations_unseen()'s question)."""
         c = {"passed": 0, "failed": 0, "skipped": 0, "todo": 0, "xpass": 0}
         for p in self.points:
             if p["directive"] == "SKIP":
