@@ -42,11 +42,6 @@ struct bench_ctx {
 	const struct peer_map *peers; /* who hears whom (peers=) */
 };
 
-static uint64_t *samples(struct bench_ctx *b, size_t n)
-{
-	return measure_samples(&b->m, n);
-}
-
 /* --- VF enable and disable ------------------------------------------------ */
 
 /* A VF answers when a config read returns something other than all ones
@@ -73,7 +68,7 @@ static void bench_vf_enable(struct bench_ctx *b)
 	struct pci_func *pf = b->pf;
 	uint16_t total = pf->total_vfs;
 	unsigned reps = b->short_mode ? 3 : 30;
-	uint64_t *en = samples(b, 2 * reps), *dis = en + reps;
+	uint64_t *en = measure_samples(&b->m, 2 * reps), *dis = en + reps;
 	char params[64];
 	/* The spec's 100 ms before the first VF config request (and Linux's 1 s
 	 * after disable) are left out on purpose: this is the emulation's work. */
@@ -152,7 +147,7 @@ static void bench_vf_enable_up(struct bench_ctx *b)
 	struct pci_func *pf = b->pf;
 	uint16_t nvf = (uint16_t)(b->nnets - 1);
 	unsigned reps = b->short_mode ? 3 : 20;
-	uint64_t *s = samples(b, reps);
+	uint64_t *s = measure_samples(&b->m, reps);
 	char params[64];
 	const char *why = NULL;
 	pci_sriov_set_waits(0, 0);
@@ -197,7 +192,7 @@ static void bench_bringup(struct bench_ctx *b)
 {
 	unsigned reps = b->short_mode ? 3 : 50;
 	size_t nvf = b->nnets - 1;
-	uint64_t *s = samples(b, reps * nvf);
+	uint64_t *s = measure_samples(&b->m, reps * nvf);
 	size_t n = 0;
 	for (unsigned r = 0; r < reps; r++)
 		for (size_t i = 1; i < b->nnets; i++) {
