@@ -200,15 +200,7 @@ static void phase_small_rings(struct venv *e, struct vt *t, const struct run_con
 	/* Back to the full-size devices. */
 	for (int k = 0; k < 2; k++) {
 		struct venv_fn *fn = &e->fn[pair[k]];
-		if (fn->nd) {
-			/* The ledger counts every frame of the function, whichever
-			 * of its devices carried it. */
-			saved[k]->st.tx_frames += fn->nd->st.tx_frames;
-			saved[k]->st.rx_frames += fn->nd->st.rx_frames;
-			fn->tx_unsure += vq_in_flight(&fn->nd->txq);
-			fn->rx_unsure += vq_in_flight(&fn->nd->rxq);
-			net_close(fn->nd);
-		}
+		venv_retire(e, pair[k]);
 		fn->nd = saved[k];
 		venv_open(e, pair[k], &venv_default_opts);
 	}

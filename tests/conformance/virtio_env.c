@@ -149,7 +149,23 @@ void venv_ledger(struct venv *e)
 				;
 		}
 		tap_diag("ledger: fn %zu tx %llu txu %llu rx %llu rxu %llu", i,
-		         (unsigned long long)fn->nd->st.tx_frames, (unsigned long long)fn->tx_unsure,
-		         (unsigned long long)fn->nd->st.rx_frames, (unsigned long long)fn->rx_unsure);
+		         (unsigned long long)(fn->tx_retired + fn->nd->st.tx_frames),
+		         (unsigned long long)fn->tx_unsure,
+		         (unsigned long long)(fn->rx_retired + fn->nd->st.rx_frames),
+		         (unsigned long long)fn->rx_unsure);
 	}
+}
+
+void venv_retire(struct venv *e, size_t i)
+{
+	struct venv_fn *fn = &e->fn[i];
+	if (!fn->nd)
+		return;
+	fn->tx_retired += fn->nd->st.tx_frames;
+	fn->rx_retired += fn->nd->st.rx_frames;
+	fn->tx_unsure += vq_in_flight(&fn->nd->txq);
+	fn->rx_unsure += vq_in_flight(&fn->nd->rxq);
+	net_close(fn->nd);
+	fn->nd = NULL;
+	fn->up = false;
 }

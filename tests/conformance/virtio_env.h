@@ -30,6 +30,8 @@ struct venv_fn {
 	/* Frames that may or may not have crossed the wire: posted when the
 	 * device was reset under them (venv_ledger). */
 	uint64_t tx_unsure, rx_unsure;
+	/* Frames of devices this function had before nd (venv_retire). */
+	uint64_t tx_retired, rx_retired;
 };
 
 struct venv {
@@ -78,5 +80,9 @@ bool venv_heard(const struct venv *e, size_t s);
  * queue, which the device may have filled). Reads what is left in the RX
  * rings first. */
 void venv_ledger(struct venv *e);
+/* Reset fn i's device and forget it (fn->nd = NULL), keeping its frame
+ * counts in the function's ledger: for a suite that drives the function
+ * through a device of its own for a while. */
+void venv_retire(struct venv *e, size_t i);
 
 #endif
