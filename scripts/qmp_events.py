@@ -94,7 +94,7 @@ class Channel:
                 raise QmpUnreachable(f"QMP socket {self.path} did not answer within {timeout:.0f} s ({why})")
             time.sleep(QMP_CONNECT_RETRY_S)
 
-    def command(self, name, **args):
+    def command(self, name, /, **args):
         """The command's return value; EventError with QEMU's reason."""
         if self.qmp is None:
             raise EventError("no QMP connection")

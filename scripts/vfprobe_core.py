@@ -193,7 +193,7 @@ def run_qemu(cmd, timeout, log_path, quiet=False, kill_on=None, echo=None, funct
         shutil.rmtree(rundir, ignore_errors=True)
 
 
-def answer_event(host, proc, line, log):
+def answer_event(host, proc, line, log, echo):
     """Serve one guest event request: the reply goes to COM1 (QEMU's stdin)."""
     reply, err = host.handle(line)
     if reply is None:
@@ -202,6 +202,8 @@ def answer_event(host, proc, line, log):
         print(f"vfprobe: {err}", file=sys.stderr, flush=True)
     if log:
         log.write(f"[host] {reply}\n")
+    if echo:
+        echo(f"# host: {reply}")
     try:
         proc.stdin.write(reply.encode() + b"\n")
         proc.stdin.flush()
@@ -218,25 +220,30 @@ def vm_state(channel):
 
 
 def _run_qemu(cmd, channel, timeout, log_path, kill_on, echo, functions):
+    """Start QEMU, connect QMP, serve it; QEMU never outlives this call."""
     t0 = time.monotonic()
-    tap = TapReader()
     log = open(log_path, "w") if log_path else None
-    stderr_lines = []
-    tail = []
-    first_byte = None
-    timed_out = killed_for = None
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     QEMUS.append(proc)
     try:
         channel.connect(proc)
-    except qmp_events.QmpUnreachable:
+        return _serve_qemu(proc, channel, timeout, log, kill_on, echo, qmp_events.Host(channel, **functions), t0)
+    finally:
         if proc.poll() is None:
             proc.kill()
-        proc.wait()
+            proc.wait()
         if log:
             log.close()
-        raise
-    host = qmp_events.Host(channel, **functions)
+
+
+def _serve_qemu(proc, channel, timeout, log, kill_on, echo, host, t0):
+    """Stream QEMU's output until it exits, is killed for a line of
+    kill_on, or times out; the run's raw result."""
+    tap = TapReader()
+    stderr_lines = []
+    tail = []
+    first_byte = None
+    timed_out = killed_for = None
     state_at_timeout = None
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ, "out")
@@ -275,10 +282,10 @@ def _run_qemu(cmd, channel, timeout, log_path, kill_on, echo, functions):
                 # OVMF may leave escape sequences before our first line.
                 clean = re.sub(r"\x1b\[[0-9;?=]*[A-Za-z]", "", line)
                 tail = (tail + [clean])[-20:]
-                answer_event(host, proc, clean, log)
                 was_started = tap.started
                 if tap.feed(clean) and echo:
                     echo(clean if was_started else clean[clean.find("TAP version 13"):])
+                answer_event(host, proc, clean, log, echo)
         if killed_for:
             break
     if proc.poll() is None:
@@ -291,8 +298,6 @@ def _run_qemu(cmd, channel, timeout, log_path, kill_on, echo, functions):
             if k == "out":
                 tap.feed(line)
     tap.finish()
-    if log:
-        log.close()
     counts = tap.counts()
     return {"status": status, "timed_out": bool(timed_out), "killed_for": killed_for,
             "state_at_timeout": state_at_timeout,
