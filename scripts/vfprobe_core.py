@@ -226,7 +226,11 @@ def _run_qemu(cmd, channel, timeout, log_path, kill_on, echo, functions):
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     QEMUS.append(proc)
     try:
-        channel.connect(proc)
+        try:
+            channel.connect(proc)
+        except qmp_events.QmpUnreachable as e:
+            err = proc.stderr.read().decode("utf-8", "replace").strip().splitlines() if proc.poll() is not None else []
+            raise qmp_events.QmpUnreachable(f"{e}: {err[-1]}" if err else str(e))
         return _serve_qemu(proc, channel, timeout, log, kill_on, echo, qmp_events.Host(channel, **functions), t0)
     finally:
         if proc.poll() is None:
