@@ -9,6 +9,9 @@
 
 #include "boot/host_request.h"
 #include "boot/timer.h"
+#include "deviations.h"
+#include "link_deviations.h"
+#include "pci/pci_regs.h"
 #include "traffic_check.h"
 
 #define R_EVENT "vfprobe host events (lib/host_event.h): the host acts on the request and answers ok"
@@ -44,11 +47,19 @@
 	"down"
 #define R_RESUME "virtio v1.3 §5.1.6 Device Operation: traffic resumes once the link is up again"
 #define R_OPEN   "virtio v1.3 §3.1.1 Driver Requirements: Device Initialization"
+#define R_ISR_CONFIG                                                                                         \
+	"virtio v1.3 §4.1.5.3 Device Configuration Change Notification: with MSI-X disabled, the device "   \
+	"sets "                                                                                              \
+	"the Device Configuration Interrupt bit (ISR bit 1)"
+#define R_ISR_QUEUE                                                                                           \
+	"virtio v1.3 §4.1.5.3 Device Configuration Change Notification / §4.1.5.4: a configuration change " \
+	"sets ISR bit 1; bit 0 (Queue Interrupt) sends the driver through its virtqueues"
 
 #define EVENT_TIMEOUT_US 10000000ULL /* the host's answer to a request */
 #define LINK_TIMEOUT_US  2000000ULL  /* the status change after the host's ok */
 #define DRAIN_TIMEOUT_US 5000000ULL
 #define FRAMES_PER_FN    8u
+#define ISR_QUIET_US     2000
 
 /* VIRTIO_NET_S_LINK_UP of fn, or -1 when the config space would not read. */
 static int link_state(struct venv_fn *fn)
@@ -70,6 +81,44 @@ static bool wait_link(struct venv_fn *fn, bool up, double *ms)
 		udelay(100);
 	*ms = (double)tsc_to_ns(rdtsc() - t0) / 1e6;
 	return s == (int)up;
+}
+
+/* MSI-X Enable (PCIe 6.0 §7.7.2.2): the ISR rules are those of MSI-X disabled. */
+static bool msix_enabled(const struct venv_fn *fn)
+{
+	uint16_t cap = pci_find_cap(fn->f->rid, PCI_CAP_ID_MSIX, 0);
+	return cap && (pci_cfg_read16(fn->f->rid, (uint16_t)(cap + PCI_MSIX_FLAGS)) & PCI_MSIX_FLAGS_ENABLE);
+}
+
+/* Read (and so clear, §4.1.4.5) the ISR, wait, and read it again: what a
+ * quiet device shows, which must be 0 for check_isr to blame the change. */
+static uint8_t isr_quiet(struct venv_fn *fn)
+{
+	(void)vpci_read_isr(&fn->nd->vp);
+	udelay(ISR_QUIET_US);
+	return vpci_read_isr(&fn->nd->vp);
+}
+
+/* What the link change left in the ISR; `before` is isr_quiet's. */
+static void check_isr(struct venv_fn *fn, uint8_t before, const char *when, const char *model)
+{
+	if (msix_enabled(fn)) {
+		tap_skip("MSI-X is enabled: the ISR is not the notification path", "ISR after the link %s",
+		         when);
+		return;
+	}
+	uint8_t isr = vpci_read_isr(&fn->nd->vp);
+	char got[40];
+	snprintf(got, sizeof(got), "ISR 0x%x (0x%x before the change)", isr, before);
+	tap_check(isr & VIRTIO_PCI_ISR_CONFIG, R_ISR_CONFIG, got, "bit 1 set",
+	          "ISR configuration bit set when the link %s", when);
+	if (before) {
+		tap_skip("the ISR was not quiet before the change",
+		         "ISR queue bit clear when only the link %s", when);
+		return;
+	}
+	tap_check_kfail(deviation_known("config-change-isr-queue-bit", model), !(isr & VIRTIO_PCI_ISR_QUEUE),
+	                R_ISR_QUEUE, got, "bit 0 clear", "ISR queue bit clear when only the link %s", when);
 }
 
 static bool ask_host(const char *event, size_t i)
@@ -137,9 +186,11 @@ static void check_others_up(struct venv *e, size_t i)
 }
 
 /* The link of function i goes down: seen, nothing crosses it, the others go on. */
-static bool link_down_phase(struct venv *e, struct vt *t, size_t i)
+static bool link_down_phase(struct venv *e, struct vt *t, size_t i, const char *model)
 {
 	struct venv_fn *fn = &e->fn[i];
+	vt_resync(t);
+	uint8_t isr_before = isr_quiet(fn);
 	uint8_t gen = vpci_config_generation(&fn->nd->vp);
 	if (!ask_host("link-down", i))
 		return false;
@@ -147,6 +198,7 @@ static bool link_down_phase(struct venv *e, struct vt *t, size_t i)
 	bool down = wait_link(fn, false, &ms);
 	tap_check_true(down, R_DOWN, "VIRTIO_NET_S_LINK_UP clear within %llu ms of the host's ok (%.1f ms)",
 	               LINK_TIMEOUT_US / 1000, ms);
+	check_isr(fn, isr_before, "went down", model);
 	uint8_t now = vpci_config_generation(&fn->nd->vp);
 	char got[40];
 	snprintf(got, sizeof(got), "%u -> %u", gen, now);
@@ -169,9 +221,11 @@ static bool link_down_phase(struct venv *e, struct vt *t, size_t i)
 
 /* The link of function i comes back: seen, nothing queued for it while
  * down arrives, and every function's traffic flows again. */
-static void link_up_phase(struct venv *e, struct vt *t, size_t i)
+static void link_up_phase(struct venv *e, struct vt *t, size_t i, const char *model)
 {
 	struct venv_fn *fn = &e->fn[i];
+	vt_drain(t, 2000, 200000);
+	uint8_t isr_before = isr_quiet(fn);
 	uint8_t gen = vpci_config_generation(&fn->nd->vp);
 	bool asked = ask_host("link-up", i);
 	double ms;
@@ -180,6 +234,7 @@ static void link_up_phase(struct venv *e, struct vt *t, size_t i)
 		tap_check_true(up, R_UP,
 		               "VIRTIO_NET_S_LINK_UP set again within %llu ms of the host's ok (%.1f ms)",
 		               LINK_TIMEOUT_US / 1000, ms);
+		check_isr(fn, isr_before, "came up", model);
 		uint8_t now = vpci_config_generation(&fn->nd->vp);
 		char got[40];
 		snprintf(got, sizeof(got), "%u -> %u", gen, now);
@@ -209,6 +264,8 @@ static void run(const struct run_config *cfg)
 	struct venv *e = venv_get(cfg);
 	if (!e)
 		return;
+	link_deviations_register();
+	const char *model = cfg->model ? cfg->model : "virtio-net";
 	if (open_all(e) < 2) {
 		tap_skip("fewer than two functions up", "link flaps");
 		return;
@@ -223,8 +280,8 @@ static void run(const struct run_config *cfg)
 			continue;
 		uint64_t t0 = rdtsc();
 		tap_prefix_push("%s", fn->name);
-		if (link_down_phase(e, t, i))
-			link_up_phase(e, t, i);
+		if (link_down_phase(e, t, i, model))
+			link_up_phase(e, t, i, model);
 		else
 			ask_host("link-up", i); /* whatever the host did, leave the link up */
 		tap_prefix_pop();
