@@ -179,15 +179,15 @@ def kvm_usable(qemu, ovmf, efi):
     return ok
 
 
-def run_qemu(cmd, timeout, log_path, quiet=False, kill_on=None, echo=None, functions=None):
+def run_qemu(cmd, timeout, log_path, quiet=False, kill_on=None, echo=None, topo=None):
     """Run QEMU with a QMP channel, stream its serial output through a
-    TapReader and answer the guest's event requests (qmp_events; functions:
-    the topology they act on, {pf_model, pfs, vfs}). QmpUnreachable when
-    QMP never answered (QEMU is killed first)."""
+    TapReader and answer the guest's event requests (qmp_events) on the
+    topology topo ({pf_model, pfs, vfs}). QmpUnreachable when QMP never
+    answered (QEMU is killed first)."""
     rundir = tempfile.mkdtemp(prefix="vfprobe-qmp-")
     channel = qmp_events.Channel(rundir)
     try:
-        return _run_qemu(cmd + channel.qemu_args(), channel, timeout, log_path, kill_on, echo, functions or {})
+        return _run_qemu(cmd + channel.qemu_args(), channel, timeout, log_path, kill_on, echo, topo or {})
     finally:
         channel.close()
         shutil.rmtree(rundir, ignore_errors=True)
@@ -219,7 +219,7 @@ def vm_state(channel):
         return str(e)
 
 
-def _run_qemu(cmd, channel, timeout, log_path, kill_on, echo, functions):
+def _run_qemu(cmd, channel, timeout, log_path, kill_on, echo, topo):
     """Start QEMU, connect QMP, serve it; QEMU never outlives this call."""
     t0 = time.monotonic()
     log = open(log_path, "w") if log_path else None
@@ -231,7 +231,7 @@ def _run_qemu(cmd, channel, timeout, log_path, kill_on, echo, functions):
         except qmp_events.QmpUnreachable as e:
             err = proc.stderr.read().decode("utf-8", "replace").strip().splitlines() if proc.poll() is not None else []
             raise qmp_events.QmpUnreachable(f"{e}: {err[-1]}" if err else str(e))
-        return _serve_qemu(proc, channel, timeout, log, kill_on, echo, qmp_events.Host(channel, **functions), t0)
+        return _serve_qemu(proc, channel, timeout, log, kill_on, echo, qmp_events.Host(channel, **topo), t0)
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -572,7 +572,7 @@ def boot_ring(args, ring, vfs, be, qemu, ovmf, image, accel, extra):
             if svc and not args.quiet:
                 print(f"# vfprobe: testpmd up, {len(svc.ports)} ports, log {svc.log_path}", flush=True)
             res = run_qemu(cmd, timeout, log_path, echo=echo,
-                           functions={"pf_model": args.pf_model, "pfs": args.pfs, "vfs": vfs})
+                           topo={"pf_model": args.pf_model, "pfs": args.pfs, "vfs": vfs})
         verdict, why = judge(res)
         extra_points = switch_points(svc, res["tap"])
     except (switch.SwitchError, qmp_events.QmpUnreachable) as e:
