@@ -15,54 +15,49 @@
 #include "traffic_check.h"
 
 #define R_EVENT "vfprobe host events (lib/host_event.h): the host acts on the request and answers ok"
-#define R_STATUS                                                                                              \
-	"virtio v1.3 §5.1.3 Feature bits: VIRTIO_NET_F_STATUS is offered and negotiated, so the link state " \
-	"can be read"
+#define R_STATUS                                                                                             \
+	"virtio v1.3 §5.1.3 Feature bits: VIRTIO_NET_F_STATUS is offered and negotiated, "                  \
+	"so the link state can be read"
 #define R_UP_AT_START                                                                                        \
-	"virtio v1.3 §5.1.4 Device configuration layout: VIRTIO_NET_S_LINK_UP set on a live link"
+	"virtio v1.3 §5.1.4 Device configuration layout: "                                                  \
+	"VIRTIO_NET_S_LINK_UP set on a live link"
 #define R_DOWN                                                                                               \
-	"virtio v1.3 §5.1.4 Device configuration layout: VIRTIO_NET_S_LINK_UP clears when the link goes "   \
-	"down"
+	"virtio v1.3 §5.1.4 Device configuration layout: "                                                  \
+	"VIRTIO_NET_S_LINK_UP clears when the link goes down"
 #define R_UP                                                                                                 \
-	"virtio v1.3 §5.1.4 Device configuration layout: VIRTIO_NET_S_LINK_UP is set again when the link "  \
-	"is up"
+	"virtio v1.3 §5.1.4 Device configuration layout: "                                                  \
+	"VIRTIO_NET_S_LINK_UP is set again when the link is up"
 #define R_GEN                                                                                                \
 	"virtio v1.3 §4.1.4.3.1 Device Requirements: Common configuration structure layout: "               \
-	"config_generation "                                                                                 \
-	"changes when the device configuration changed"
-#define R_OTHERS_LINK                                                                                         \
-	"virtio v1.3 §5.1.4 Device configuration layout: one function's link going down leaves every other " \
-	"function's VIRTIO_NET_S_LINK_UP set"
+	"config_generation changes when the device configuration changed"
+#define R_OTHERS_LINK                                                                                        \
+	"virtio v1.3 §5.1.4 Device configuration layout: one function's link going down "                   \
+	"leaves every other function's VIRTIO_NET_S_LINK_UP set"
 #define R_NO_TX                                                                                              \
-	"virtio v1.3 §5.1.4 (VIRTIO_NET_S_LINK_UP clear): frames a function sends while its link is down "  \
-	"reach "                                                                                             \
-	"no peer"
-#define R_NO_RX                                                                                               \
-	"virtio v1.3 §5.1.4 (VIRTIO_NET_S_LINK_UP clear): frames sent to a function while its link is down " \
-	"are "                                                                                                \
-	"not delivered to it"
-#define R_OTHERS_TRAFFIC                                                                                      \
-	"virtio v1.3 §5.1.6 Device Operation: the other functions' traffic flows while one function's link " \
-	"is "                                                                                                 \
-	"down"
+	"virtio v1.3 §5.1.4 (VIRTIO_NET_S_LINK_UP clear): "                                                 \
+	"frames a function sends while its link is down reach no peer"
+#define R_NO_RX                                                                                              \
+	"virtio v1.3 §5.1.4 (VIRTIO_NET_S_LINK_UP clear): "                                                 \
+	"frames sent to a function while its link is down are not delivered to it"
+#define R_OTHERS_TRAFFIC                                                                                     \
+	"virtio v1.3 §5.1.6 Device Operation: "                                                             \
+	"the other functions' traffic flows while one function's link is down"
 #define R_RESUME "virtio v1.3 §5.1.6 Device Operation: traffic resumes once the link is up again"
 #define R_OPEN   "virtio v1.3 §3.1.1 Driver Requirements: Device Initialization"
 #define R_TX_DROPPED                                                                                         \
-	"virtio v1.3 §5.1.6.2 Packet Transmission: the device hands back (uses) every TX buffer, also "     \
-	"those it "                                                                                          \
-	"drops while the link is down"
+	"virtio v1.3 §5.1.6.2 Packet Transmission: the device hands back (uses) every TX "                  \
+	"buffer, also those it drops while the link is down"
 #define R_TX_AGAIN                                                                                           \
-	"virtio v1.3 §2.8.10 Event Suppression Structure Format / §5.1.6.2 Packet Transmission: once the " \
-	"link is "                                                                                           \
-	"up, a frame the driver makes available is transmitted, whether the device takes notifications or "  \
-	"not"
+	"virtio v1.3 §2.8.10 Event Suppression Structure Format / §5.1.6.2 Packet "                        \
+	"Transmission: once the link is up, a frame the driver makes available is "                          \
+	"transmitted, whether the device takes notifications or not"
 #define R_ISR_CONFIG                                                                                         \
-	"virtio v1.3 §4.1.5.3 Device Configuration Change Notification: with MSI-X disabled, the device "   \
-	"sets "                                                                                              \
-	"the Device Configuration Interrupt bit (ISR bit 1)"
-#define R_ISR_QUEUE                                                                                           \
-	"virtio v1.3 §4.1.5.3 Device Configuration Change Notification / §4.1.5.4: a configuration change " \
-	"sets ISR bit 1; bit 0 (Queue Interrupt) sends the driver through its virtqueues"
+	"virtio v1.3 §4.1.5.3 Device Configuration Change Notification: with MSI-X "                        \
+	"disabled, the device sets the Device Configuration Interrupt bit (ISR bit 1)"
+#define R_ISR_QUEUE                                                                                          \
+	"virtio v1.3 §4.1.5.3 Device Configuration Change Notification / §4.1.5.4: a "                     \
+	"configuration change sets ISR bit 1; bit 0 (Queue Interrupt) sends the driver "                     \
+	"through its virtqueues"
 
 #define EVENT_TIMEOUT_US 10000000ULL /* the host's answer to a request */
 #define LINK_TIMEOUT_US  2000000ULL  /* the status change after the host's ok */
