@@ -23,6 +23,7 @@ import glob
 import os
 
 PEERS_MAX_FN = 512  # firmware/lib/peers.h
+MAX_QUEUE_PAIRS = 8  # firmware/virtio/net.h NET_MAX_PAIRS
 # Debian's DPDK 22.11 is built with RTE_MAX_ETHPORTS 32.
 TESTPMD_MAX_PORTS = 32
 RECONNECT_MS = 1000
@@ -86,6 +87,8 @@ def hears(group, receiver, sender):
 class Backend:
     name = None
     vfs = None  # VFs per PF of the topology being built (topology.device_args)
+    queues = 1  # queue pairs of every VF's netdev (--queues)
+    max_queues = 1  # what the backend's ports can have
 
     def peers(self, pfs, vfs):
         """The guest's peers= value for this topology."""
@@ -101,6 +104,18 @@ class Backend:
 
     def validate(self, model, pfs, vfs):
         """Raise BackendError when this topology cannot work on the backend."""
+        self.validate_queues()
+
+    def validate_queues(self):
+        if not 1 <= self.queues <= MAX_QUEUE_PAIRS:
+            raise BackendError(f"--queues {self.queues}: the guest drives 1 to {MAX_QUEUE_PAIRS} queue pairs")
+        if self.queues > self.max_queues:
+            raise BackendError(f"--queues {self.queues} needs a backend with queues per port: {self.name} has "
+                               f"{self.max_queues} (use --backend vhost-user)")
+
+    def device_props(self, pf, vf):
+        """Extra virtio-net-pci properties of one function (vf 0: the PF)."""
+        return ""
 
     def unavailable(self):
         """None, or why this host cannot run the backend (the run is skipped)."""
@@ -127,6 +142,7 @@ class _VfBackend(Backend):
     """The PFs stay on the hub; every VF gets a netdev of its own."""
 
     def validate(self, model, pfs, vfs):
+        self.validate_queues()
         if model != "virtio-net":
             raise BackendError(f"--backend {self.name} needs --pf-model virtio-net: {model}'s VFs "
                                "have no netdev of their own")
@@ -150,8 +166,11 @@ class VhostUser(_VfBackend):
     back, in the VFs' order, so VF-to-VF traffic needs no MAC learning and
     each link is a point-to-point wire (mac forwarding would reach more
     ports but is still fixed pairs in testpmd, with rewritten addresses).
-    An odd last VF gets a null port (no-rx) as its other end."""
+    An odd last VF gets a null port (no-rx) as its other end. With
+    --queues N every VF's port has N queue pairs (mq=on on the VF) and
+    testpmd forwards queue q of a port to queue q of its pair."""
     name = "vhost-user"
+    max_queues = MAX_QUEUE_PAIRS
 
     def __init__(self, rundir=None):
         self.rundir = rundir or "/tmp/vfprobe-switch"
@@ -172,7 +191,11 @@ class VhostUser(_VfBackend):
 
     def vf_netdev_args(self, pf, vf, netdev_id):
         return ["-chardev", f"socket,id={netdev_id}c,path={self.socket(pf, vf)},reconnect-ms={RECONNECT_MS}",
-                "-netdev", f"vhost-user,id={netdev_id},chardev={netdev_id}c,queues=1"]
+                "-netdev", f"vhost-user,id={netdev_id},chardev={netdev_id}c,queues={self.queues}"]
+
+    def device_props(self, pf, vf):
+        # virtio v1.3 §5.1.3: VIRTIO_NET_F_MQ is QEMU's mq property.
+        return ",mq=on" if vf and self.queues > 1 else ""
 
     def machine_args(self, mem_mb):
         # vhost-user maps guest RAM into the backend: it must be shareable.
@@ -189,7 +212,7 @@ class VhostUser(_VfBackend):
 
     def service(self, pfs, vfs):
         import switch
-        return switch.Testpmd(self.rundir, self.ports(pfs, vfs))
+        return switch.Testpmd(self.rundir, self.ports(pfs, vfs), self.queues)
 
 
 class Vdpa(_VfBackend):

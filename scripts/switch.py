@@ -50,11 +50,12 @@ def _stop_all():
 
 
 class Testpmd:
-    def __init__(self, rundir, ports):
+    def __init__(self, rundir, ports, queues=1):
         """ports: testpmd's ports in order, (function index, socket path),
         (None, None) for a null port that only swallows what it gets."""
         self.rundir = rundir
         self.ports = ports
+        self.queues = queues
         self.proc = None
         self.log_path = os.path.join(rundir, "testpmd.log")
         self.stats = {}  # port -> counts, summed over the runs that were stopped cleanly
@@ -64,9 +65,10 @@ class Testpmd:
         cmd = [binary(), "-l", "0,1", "--no-huge", "-m", str(MEM_MB), "--no-pci", "--log-level", "lib.eal:error",
                "--file-prefix", os.path.basename(self.rundir)]
         for i, (_, sock) in enumerate(self.ports):
-            cmd += ["--vdev", f"net_vhost{i},iface={sock},queues=1" if sock else f"net_null{i},no-rx=1"]
+            cmd += ["--vdev", f"net_vhost{i},iface={sock},queues={self.queues}" if sock else f"net_null{i},no-rx=1"]
         return cmd + ["--", "--forward-mode=io", "--port-topology=paired", "--auto-start", "--stats-period", "1",
-                      "--nb-cores=1", f"--total-num-mbufs={MBUFS}"]
+                      "--nb-cores=1", f"--rxq={self.queues}", f"--txq={self.queues}",
+                      f"--total-num-mbufs={MBUFS}"]
 
     def sockets(self):
         return [s for _, s in self.ports if s]

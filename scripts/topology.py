@@ -112,7 +112,7 @@ def _virtio_net_pf(p, rp, vfs, be, packed=False):
         nd = netdev_id(p, v)
         args += be.netdev_args(p, v, nd)
         args += ["-device", f"virtio-net-pci,bus={rp},addr={devfn_addr(v)},netdev={nd},"
-                            f"sriov-pf=pf{p},disable-legacy=on,romfile=,mac={mac(p, v)}{ring}"]
+                            f"sriov-pf=pf{p},disable-legacy=on,romfile=,mac={mac(p, v)}{ring}{be.device_props(p, v)}"]
     nd = netdev_id(p, 0)
     return args + be.netdev_args(p, 0, nd) + [
         "-device", f"virtio-net-pci,bus={rp},addr=0x0.0x0,netdev={nd},id=pf{p},"

@@ -69,6 +69,8 @@ def make_parser():
     p.add_argument("--pf-model", default="virtio-net", help=" | ".join(topology.MODELS))
     p.add_argument("--backend", default=backends.DEFAULT,
                    help=f"{' | '.join(backends.BACKENDS)}: the netdev of every function (default {backends.DEFAULT})")
+    p.add_argument("--queues", type=int, default=1, help="queue pairs of every VF (VIRTIO_NET_F_MQ; needs a "
+                   "backend with queues per port: vhost-user)")
     p.add_argument("--ring", default="split", help=" | ".join(RINGS) + ": the virtqueue format the guest "
                    "drives; packed and both give every function packed=on; both boots once per format")
     p.add_argument("--qemu", default=None, help="qemu-system-x86_64 with sriov-pf (default: scripts/deps)")
@@ -363,7 +365,7 @@ def guest_cmdline(suite, pfs, vfs, model, mode, backend=backends.DEFAULT, ring="
     """The guest's options: what it runs, and the topology it is to find."""
     be = topology.backend(backend)
     return (f"suite={suite} pfs={pfs} vfs={vfs} model={model} mode={mode} "
-            f"backend={be.name} peers={be.peers(pfs, vfs)} ring={ring}")
+            f"backend={be.name} peers={be.peers(pfs, vfs)} ring={ring} queues={be.queues}")
 
 
 class Service:
@@ -449,6 +451,7 @@ def run(argv, summary=True):
         model = topology.model(args.pf_model)
         vfs = args.vfs if args.vfs is not None else model.default_vfs
         be = topology.backend(args.backend)
+        be.queues = args.queues
         topology.validate(args.pf_model, args.pfs, vfs, be)
     except topology.TopologyError as e:
         raise UsageError(str(e))
@@ -544,7 +547,8 @@ def boot_ring(args, ring, vfs, be, qemu, ovmf, image, accel, extra):
     backend = "" if args.backend == backends.DEFAULT else f"-{args.backend}"
     ring_tag = "" if args.ring == "split" else f"-{ring}"
     name = args.name or re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{args.suite}-{args.pf_model}-{args.pfs}pf-{vfs}vf"
-                                                         f"{backend}{'-iso' if args.iso else ''}")
+                                                         f"{backend}{'-iso' if args.iso else ''}"
+                                                         f"{f'-{be.queues}q' if be.queues > 1 else ''}")
     name += ring_tag
     logdir = os.path.join(BUILD, "logs")
     os.makedirs(logdir, exist_ok=True)
@@ -609,7 +613,7 @@ def boot_ring(args, ring, vfs, be, qemu, ovmf, image, accel, extra):
         "first_serial_byte_s": None if res["first_byte_s"] is None else round(res["first_byte_s"], 3),
         "qemu": qemu, "qemu_version": qemu_version(qemu), "accel": accel, "ovmf": ovmf,
         "topology": {"pf_model": args.pf_model, "pfs": args.pfs, "vfs": vfs, "backend": args.backend,
-                     "packed": packed},
+                     "queues": be.queues, "packed": packed},
         "ring": ring, "suites": args.suite, "boot": "iso" if args.iso else "kernel", "cmdline": cmdline,
         "log": log_path, "command": cmd,
         "tests": res["tap"].points, "bench": res["tap"].bench, "deviations_no_longer_seen": gone,

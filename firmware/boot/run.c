@@ -11,8 +11,8 @@
 
 extern const struct suite __vfprobe_suites_start[], __vfprobe_suites_end[];
 
-static const char *const common_options[] = {"suite", "pfs",     "vfs",   "model",
-                                             "mode",  "backend", "peers", "ring"};
+static const char *const common_options[] = {"suite",   "pfs",   "vfs",  "model", "mode",
+                                             "backend", "peers", "ring", "queues"};
 #define N_COMMON  (sizeof(common_options) / sizeof(common_options[0]))
 #define KNOWN_MAX 64
 
@@ -65,8 +65,9 @@ static bool parse_config(struct run_config *cfg, char *err, size_t errlen)
 	if (ring && strcmp(ring, "split") && strcmp(ring, "packed"))
 		return false;
 	cfg->ring = ring && strcmp(ring, "packed") == 0 ? RUN_RING_PACKED : RUN_RING_SPLIT;
-	snprintf(err, errlen, "pfs and vfs take numbers");
-	return options_get_uint(o, "pfs", 0, &cfg->pfs) && options_get_uint(o, "vfs", 0, &cfg->vfs);
+	snprintf(err, errlen, "pfs, vfs and queues take numbers, queues at least 1");
+	return options_get_uint(o, "pfs", 0, &cfg->pfs) && options_get_uint(o, "vfs", 0, &cfg->vfs) &&
+	       options_get_uint(o, "queues", 1, &cfg->queues) && cfg->queues >= 1;
 }
 
 static void print_boot_facts(void)

@@ -30,6 +30,7 @@ struct run_config {
 	const char *backend;          /* the functions' netdev backend, e.g. "hub" */
 	const struct peer_map *peers; /* who hears whom (peers=, lib/peers.h) */
 	enum run_ring ring;           /* ring=split|packed (split when not said) */
+	unsigned long queues;         /* queues=: queue pairs behind every VF (1 when not said) */
 	bool short_mode;              /* mode=short: fewer iterations (make check) */
 	const struct options *opts;
 };

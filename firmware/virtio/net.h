@@ -1,10 +1,14 @@
 /* firmware/virtio/net.h: a polled virtio-net driver (virtio v1.3 §5.1
  * Network Device) on the virtio-pci transport and the queue API, split or
- * packed virtqueues. The receive and transmit queues are 0 and 1; with
- * net_opts.ctrl_vq the control queue (VIRTIO_NET_F_CTRL_VQ) is queue 2,
- * driven by net_ctrl.c (net_ctrl.h).
+ * packed virtqueues. Queue pair N (receiveqN+1, transmitqN+1) is queues 2N
+ * and 2N+1; with net_opts.ctrl_vq the control queue (VIRTIO_NET_F_CTRL_VQ)
+ * is the last one, driven by net_ctrl.c (net_ctrl.h). net_opts.pairs > 1
+ * asks for VIRTIO_NET_F_MQ and sets up that many pairs (within the
+ * device's max_virtqueue_pairs); the device uses only the first until the
+ * driver sends VQ_PAIRS_SET (net_ctrl_mq_pairs).
  *
- * Hot path (no allocation, no PCI config access):
+ * Hot path (no allocation, no PCI config access), on pair 0, or on pair q
+ * with the net_pair_* forms:
  *   net_tx(nd, frame, len)      copy into a pre-allocated slot, post; no kick
  *   net_tx_kick(nd)             publish + doorbell for everything posted
  *   net_tx_reap(nd)             take back completed TX slots
@@ -28,22 +32,20 @@ struct net_opts {
 	bool packed_ring;          /* ask for VIRTIO_F_RING_PACKED and fail when not offered */
 	bool ctrl_vq;              /* ask for the control queue and its RX/MAC/VLAN classes */
 	bool ctrl_no_vlan;         /* ... but leave VIRTIO_NET_F_CTRL_VLAN out */
+	uint16_t pairs;            /* queue pairs wanted (0 or 1: one, no MQ) */
 };
 
 struct net_stats {
 	uint64_t tx_frames, tx_bytes, rx_frames, rx_bytes, rx_merged, tx_full;
 };
 
-struct net_dev {
-	struct virtio_pci_dev vp;
+/* The guest's limit on queue pairs (scripts/backends.py MAX_QUEUE_PAIRS). */
+#define NET_MAX_PAIRS 8
+_Static_assert(2 * NET_MAX_PAIRS + 1 <= VPCI_MAX_QUEUES, "every pair and the control queue");
+
+/* One receive/transmit queue pair and its buffers. */
+struct net_pair {
 	struct virtq rxq, txq;
-	struct net_opts opts;
-	uint8_t mac[6];
-	uint16_t status;
-	uint8_t cfg_gen_retries;
-	bool mrg;
-	uint32_t hdr_len; /* 12 with VERSION_1 */
-	uint32_t rx_buf_len;
 	uint8_t *rx_bufs;   /* rxq.size x rx_buf_len, DMA */
 	size_t rx_bufs_cap; /* bytes allocated for rx_bufs */
 	uint8_t *tx_bufs;   /* txq.size x NET_TX_SLOT, DMA, headers pre-zeroed */
@@ -54,7 +56,22 @@ struct net_dev {
 	uint16_t rx_need; /* buffers still to take for this frame */
 	size_t rx_got;
 	uint8_t *rx_frame; /* ETH_FRAME_LEN + slack, for merged frames */
-	struct net_stats st;
+	uint64_t tx_frames, rx_frames;
+};
+
+struct net_dev {
+	struct virtio_pci_dev vp;
+	struct net_pair pair[NET_MAX_PAIRS];
+	uint16_t max_pairs; /* max_virtqueue_pairs with MQ negotiated, else 1 */
+	uint16_t npairs;    /* pairs set up: opts.pairs within max_pairs */
+	struct net_opts opts;
+	uint8_t mac[6];
+	uint16_t status;
+	uint8_t cfg_gen_retries;
+	bool mrg;
+	uint32_t hdr_len; /* 12 with VERSION_1 */
+	uint32_t rx_buf_len;
+	struct net_stats st; /* every pair's frames */
 	/* Control queue (net_ctrl.c): up when CTRL_VQ was negotiated. */
 	struct virtq ctrlq;
 	bool ctrl;
@@ -96,13 +113,34 @@ int net_close(struct net_dev *nd);
 int net_read_config(struct net_dev *nd, uint8_t mac[6], uint16_t *status);
 
 /* 0, -2 when no TX slot is free (reap or kick first), -1 broken. */
-int net_tx(struct net_dev *nd, const void *frame, size_t len);
-void net_tx_kick(struct net_dev *nd);
+int net_pair_tx(struct net_dev *nd, uint16_t q, const void *frame, size_t len);
+void net_pair_tx_kick(struct net_dev *nd, uint16_t q);
 /* Completed TX slots taken back (>= 0), -1 when the device broke a rule. */
-int net_tx_reap(struct net_dev *nd);
+int net_pair_tx_reap(struct net_dev *nd, uint16_t q);
 /* 1 with a frame in buf, 0 when none yet, -1 on a device error. */
-int net_rx(struct net_dev *nd, void *buf, size_t cap, size_t *len);
+int net_pair_rx(struct net_dev *nd, uint16_t q, void *buf, size_t cap, size_t *len);
 /* Publish re-posted RX buffers now. */
-void net_rx_kick(struct net_dev *nd);
+void net_pair_rx_kick(struct net_dev *nd, uint16_t q);
+
+static inline int net_tx(struct net_dev *nd, const void *frame, size_t len)
+{
+	return net_pair_tx(nd, 0, frame, len);
+}
+static inline void net_tx_kick(struct net_dev *nd)
+{
+	net_pair_tx_kick(nd, 0);
+}
+static inline int net_tx_reap(struct net_dev *nd)
+{
+	return net_pair_tx_reap(nd, 0);
+}
+static inline int net_rx(struct net_dev *nd, void *buf, size_t cap, size_t *len)
+{
+	return net_pair_rx(nd, 0, buf, cap, len);
+}
+static inline void net_rx_kick(struct net_dev *nd)
+{
+	net_pair_rx_kick(nd, 0);
+}
 
 #endif

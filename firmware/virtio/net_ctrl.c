@@ -37,11 +37,12 @@ int net_ctrl_setup(struct net_dev *nd)
 {
 	struct virtio_pci_dev *vp = &nd->vp;
 	nd->ctrl = false;
-	if (!nd->opts.ctrl_vq || !virtio_has(vp, VIRTIO_NET_F_CTRL_VQ))
+	/* Asked for (ctrl_vq, or MQ which needs it) and negotiated. */
+	if (!virtio_has(vp, VIRTIO_NET_F_CTRL_VQ))
 		return 0;
-	/* virtio v1.3 §5.1.2 Virtqueues: without VIRTIO_NET_F_MQ (never
-	 * asked for) the control queue is queue 2. */
-	const uint16_t index = 2;
+	/* virtio v1.3 §5.1.2 Virtqueues: the control queue is 2N with N
+	 * max_virtqueue_pairs under VIRTIO_NET_F_MQ, 2 without it. */
+	const uint16_t index = (uint16_t)(2 * nd->max_pairs);
 	if (!nd->ctrl_buf) {
 		nd->ctrl_buf = dma_alloc(NET_CTRL_BUF, 4096);
 		if (!nd->ctrl_buf) {
@@ -50,8 +51,11 @@ int net_ctrl_setup(struct net_dev *nd)
 			return -1;
 		}
 	}
-	int rc = nd->ctrlq.size == 0 ? vpci_setup_queue(vp, &nd->ctrlq, index, CTRL_QUEUE_WANT)
-	                             : vpci_restart_queue(vp, &nd->ctrlq);
+	/* A queue laid out at another index (MQ negotiated or not since)
+	 * gets a new ring: DMA memory is never freed. */
+	int rc = nd->ctrlq.size == 0 || nd->ctrlq.index != index
+	             ? vpci_setup_queue(vp, &nd->ctrlq, index, CTRL_QUEUE_WANT)
+	             : vpci_restart_queue(vp, &nd->ctrlq);
 	if (rc != 0)
 		return -1;
 	nd->ctrl = true;
@@ -69,6 +73,8 @@ static uint64_t ctrl_feature_of(uint8_t cls, uint8_t cmd)
 		                                                  : VIRTIO_NET_F_CTRL_RX);
 	else if (cls == VIRTIO_NET_CTRL_VLAN)
 		f |= 1ULL << VIRTIO_NET_F_CTRL_VLAN;
+	else if (cls == VIRTIO_NET_CTRL_MQ)
+		f |= 1ULL << VIRTIO_NET_F_MQ;
 	return f;
 }
 
@@ -157,4 +163,10 @@ enum net_ctrl_result net_ctrl_vlan(struct net_dev *nd, bool add, uint16_t vid, u
 	uint8_t v[2] = {(uint8_t)vid, (uint8_t)(vid >> 8)};
 	return net_ctrl(nd, VIRTIO_NET_CTRL_VLAN, add ? VIRTIO_NET_CTRL_VLAN_ADD : VIRTIO_NET_CTRL_VLAN_DEL,
 	                v, 2, ack);
+}
+
+enum net_ctrl_result net_ctrl_mq_pairs(struct net_dev *nd, uint16_t pairs, uint8_t *ack)
+{
+	uint8_t v[2] = {(uint8_t)pairs, (uint8_t)(pairs >> 8)};
+	return net_ctrl(nd, VIRTIO_NET_CTRL_MQ, VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, v, 2, ack);
 }

@@ -71,5 +71,8 @@ enum net_ctrl_result net_ctrl_mac_table(struct net_dev *nd, const uint8_t (*uni)
 enum net_ctrl_result net_ctrl_mac_addr(struct net_dev *nd, const uint8_t mac[6], uint8_t *ack);
 /* §5.1.6.5.3: VLAN_ADD (add) or VLAN_DEL. */
 enum net_ctrl_result net_ctrl_vlan(struct net_dev *nd, bool add, uint16_t vid, uint8_t *ack);
+/* §5.1.6.5.6: VQ_PAIRS_SET, the device may then steer frames to the
+ * first `pairs` receive queues (1..max_virtqueue_pairs). */
+enum net_ctrl_result net_ctrl_mq_pairs(struct net_dev *nd, uint16_t pairs, uint8_t *ack);
 
 #endif

@@ -234,9 +234,16 @@ static int packed_next_used(struct virtq *vq, uint32_t *id, uint32_t *len)
 	*id = d->id;
 	*len = d->len;
 	/* §2.8.4 Element Address and Length: len is reserved unless the
-	 * device set F_WRITE in the used descriptor. */
-	if (*len && !(flags & VIRTQ_DESC_F_WRITE))
-		p->used_len_without_write++;
+	 * device set F_WRITE in the used descriptor, and drivers ignore it:
+	 * for a buffer with nothing device-writable it means nothing. For
+	 * one with writable parts the device wrote without saying so (the
+	 * id is checked after this; an unknown one keeps its len). */
+	if (*len && !(flags & VIRTQ_DESC_F_WRITE)) {
+		if (*id < vq->size && vq->slot[*id].ndescs && vq->slot[*id].in_len == 0)
+			*len = 0;
+		else
+			p->used_len_without_write++;
+	}
 	return 1;
 }
 

@@ -13,7 +13,7 @@
 #include "virtio/spec_pci.h"
 #include "virtio/virtq.h"
 
-#define VPCI_MAX_QUEUES 4
+#define VPCI_MAX_QUEUES 17 /* virtio-net: NET_MAX_PAIRS pairs and the control queue */
 
 struct virtio_pci_dev {
 	pci_rid rid;

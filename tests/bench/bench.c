@@ -136,7 +136,7 @@ static bool open_nets(struct bench_ctx *b)
 		b->net[i] = nd;
 	}
 	tap_diag("bench: virtio-net up on the PF and %zu VFs (rings rx %u tx %u)", b->nnets - 1,
-	         b->net[0]->rxq.size, b->net[0]->txq.size);
+	         b->net[0]->pair[0].rxq.size, b->net[0]->pair[0].txq.size);
 	return true;
 }
 
@@ -205,7 +205,7 @@ static void bench_bringup(struct bench_ctx *b)
 			s[n++] = rdtsc() - t0;
 		}
 	char params[48];
-	snprintf(params, sizeof(params), "vfs=%zu ring=%u", nvf, b->net[1]->rxq.size);
+	snprintf(params, sizeof(params), "vfs=%zu ring=%u", nvf, b->net[1]->pair[0].rxq.size);
 	bench_report("vf_bringup", s, n, 0, params);
 }
 
@@ -226,7 +226,7 @@ static void datapath(struct bench_ctx *b)
 		tap_skip("VF1 and VF2 do not hear each other on this backend", "VF-to-VF datapath");
 	else {
 		measure_rtt(&b->m, &b->port[1], &b->port[2], "vf-vf");
-		measure_rate(&b->m, &b->port[1], &b->port[2], "vf-vf", b->net[1]->txq.size);
+		measure_rate(&b->m, &b->port[1], &b->port[2], "vf-vf", b->net[1]->pair[0].txq.size);
 	}
 	/* The aggregate: the VFs that hear the PF (all of them on the hub). */
 	struct tport *tx[MAX_NETS];
@@ -239,7 +239,7 @@ static void datapath(struct bench_ctx *b)
 		return;
 	}
 	measure_rtt(&b->m, pf, &b->port[1], "pf-vf");
-	measure_rate(&b->m, pf, &b->port[1], "pf-vf", b->net[0]->txq.size);
+	measure_rate(&b->m, pf, &b->port[1], "pf-vf", b->net[0]->pair[0].txq.size);
 	measure_aggregate(&b->m, tx, ntx, pf);
 }
 

@@ -190,14 +190,20 @@ static void check_others_up(struct venv *e, size_t i)
 	          "every other function's link stays up");
 }
 
+/* The TX queue fn's port sends on. */
+static struct virtq *tx_queue(struct venv_fn *fn)
+{
+	return &fn->nd->pair[fn->port.queue].txq;
+}
+
 /* Reap fn's TX queue until nothing is in flight or TX_AGAIN_US passed;
  * what is left in flight. */
 static unsigned tx_settle(struct venv_fn *fn)
 {
 	struct deadline end = deadline_in_us(TX_AGAIN_US);
-	while (vq_in_flight(&fn->nd->txq) && !deadline_passed(end) && fn->port.ops->reap(&fn->port) >= 0)
+	while (vq_in_flight(tx_queue(fn)) && !deadline_passed(end) && fn->port.ops->reap(&fn->port) >= 0)
 		;
-	return vq_in_flight(&fn->nd->txq);
+	return vq_in_flight(tx_queue(fn));
 }
 
 /* One frame from fn i: taken back (used) by the device within TX_AGAIN_US?
@@ -205,7 +211,7 @@ static unsigned tx_settle(struct venv_fn *fn)
 static bool tx_taken(struct vt *t, size_t i, char *got, size_t cap)
 {
 	struct venv_fn *fn = &t->e->fn[i];
-	struct virtq *txq = &fn->nd->txq;
+	struct virtq *txq = tx_queue(fn);
 	uint64_t notifies = txq->notifies;
 	if (vt_send(t, i, 1, 60, 0) != 0) {
 		snprintf(got, cap, "%s", fn->nd->err);
@@ -286,7 +292,7 @@ static void link_up_phase(struct venv *e, struct vt *t, size_t i, const char *mo
 		tap_skip("its link did not come back up", "traffic after the link came back");
 		return;
 	}
-	const char *known = fn->nd->txq.format == VQ_FORMAT_PACKED
+	const char *known = tx_queue(fn)->format == VQ_FORMAT_PACKED
 	                        ? deviation_known("packed-tx-drop-on-link-down", model)
 	                        : NULL;
 	unsigned left = tx_settle(fn);

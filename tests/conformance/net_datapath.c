@@ -121,18 +121,18 @@ static void phase_wrap(struct vt *t, bool short_mode)
 			continue;
 		}
 		senders++;
-		unsigned total = 4u * fn->nd->txq.size + 7, burst = fn->nd->rxq.size / 2;
-		uint64_t tx0 = fn->nd->txq.completions;
+		unsigned total = 4u * fn->nd->pair[0].txq.size + 7, burst = fn->nd->pair[0].rxq.size / 2;
+		uint64_t tx0 = fn->nd->pair[0].txq.completions;
 		for (unsigned sent = 0; sent < total && fn->up; sent += burst) {
 			unsigned b = total - sent < burst ? total - sent : burst;
 			vt_send(t, s, b, 60 + s * 13, 97);
 			vt_drain_expected(t, 5000000);
 		}
-		uint64_t done = fn->nd->txq.completions - tx0;
+		uint64_t done = fn->nd->pair[0].txq.completions - tx0;
 		tap_prefix_push("%s", fn->name);
-		tap_check_true(done >= 4u * fn->nd->txq.size, R_WRAP,
-		               "TX ring of %u reused %llu times (>= 4)", fn->nd->txq.size,
-		               (unsigned long long)(done / fn->nd->txq.size));
+		tap_check_true(done >= 4u * fn->nd->pair[0].txq.size, R_WRAP,
+		               "TX ring of %u reused %llu times (>= 4)", fn->nd->pair[0].txq.size,
+		               (unsigned long long)(done / fn->nd->pair[0].txq.size));
 		tap_prefix_pop();
 	}
 	vt_drain_expected(t, 5000000);
@@ -145,15 +145,15 @@ static void phase_wrap(struct vt *t, bool short_mode)
 		for (size_t s = 0; s < n; s++)
 			due += vt_phase_due(t, r, s);
 		tap_prefix_push("%s", fn->name);
-		if (due < 4u * fn->nd->rxq.size) {
+		if (due < 4u * fn->nd->pair[0].rxq.size) {
 			tap_skip("the functions it hears sent less than 4x its RX ring in this mode",
 			         "RX ring reuse");
 			tap_prefix_pop();
 			continue;
 		}
-		tap_check_true(fn->nd->st.rx_frames >= 4u * fn->nd->rxq.size, R_WRAP,
-		               "RX ring of %u reused >= 4 times (%llu frames so far)", fn->nd->rxq.size,
-		               (unsigned long long)fn->nd->st.rx_frames);
+		tap_check_true(fn->nd->st.rx_frames >= 4u * fn->nd->pair[0].rxq.size, R_WRAP,
+		               "RX ring of %u reused >= 4 times (%llu frames so far)",
+		               fn->nd->pair[0].rxq.size, (unsigned long long)fn->nd->st.rx_frames);
 		tap_prefix_pop();
 	}
 	vt_phase_verdict(t, "wrap-around", R_ORDER);
@@ -167,8 +167,8 @@ static void phase_all(struct vt *t, unsigned rounds)
 	size_t n = e->n;
 	unsigned rx = 256;
 	for (size_t i = 0; i < n; i++)
-		if (e->fn[i].up && e->fn[i].nd->rxq.size < rx)
-			rx = e->fn[i].nd->rxq.size;
+		if (e->fn[i].up && e->fn[i].nd->pair[0].rxq.size < rx)
+			rx = e->fn[i].nd->pair[0].rxq.size;
 	unsigned k = n > 1 ? (unsigned)(rx / 2 / (n - 1)) : 1;
 	if (k == 0)
 		k = 1;

@@ -134,7 +134,7 @@ static void send_probes(struct venv *e, size_t n, uint32_t run, const struct nfp
 	struct deadline end = deadline_in_us(NF_DRAIN_US);
 	for (size_t s = 0; s < n; s++) {
 		struct venv_fn *fn = &e->fn[s];
-		while (fn->up && vq_in_flight(&fn->nd->txq) && !deadline_passed(end))
+		while (fn->up && vq_in_flight(&fn->nd->pair[0].txq) && !deadline_passed(end))
 			if (fn->port.ops->reap(&fn->port) < 0)
 				break;
 	}

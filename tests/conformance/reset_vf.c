@@ -27,31 +27,6 @@
 #define R_VFE_AGAIN                                                                                          \
 	"PCIe 6.0 §9.3.3.3.1 VF Enable: VFs disabled with traffic in flight work again after re-enable"
 
-/* Every up function sends `frames` frames, in rounds small enough that no
- * receiver has more than half an RX ring in flight. */
-static void traffic_round(struct vt *t, unsigned frames, const char *phase, const char *rule)
-{
-	struct venv *e = t->e;
-	unsigned up = 0, rx = 256;
-	for (size_t i = 0; i < e->n; i++)
-		if (e->fn[i].up) {
-			up++;
-			if (e->fn[i].nd->rxq.size < rx)
-				rx = e->fn[i].nd->rxq.size;
-		}
-	unsigned k = up > 1 ? rx / 2 / (up - 1) : frames;
-	k = k == 0 ? 1 : k > frames ? frames : k;
-	vt_resync(t);
-	vt_phase_begin(t);
-	for (unsigned sent = 0; sent < frames; sent += k) {
-		for (size_t s = 0; s < e->n; s++)
-			if (e->fn[s].up)
-				vt_send(t, s, k, 60 + s * 37 + sent, 173);
-		vt_drain_expected(t, 10000000);
-	}
-	vt_phase_verdict(t, phase, rule);
-}
-
 static void check_reset_state(struct venv_fn *fn, const char *rs, const char *rq, const char *when)
 {
 	struct virtio_pci_dev vp;
@@ -90,7 +65,7 @@ static void flr_one(struct venv *e, struct vt *t, size_t target)
 	check_reset_state(fn, R_FLR_STATUS, R_FLR_QUEUE, "after FLR");
 	char phase[64];
 	snprintf(phase, sizeof(phase), "while %s is reset", fn->name);
-	traffic_round(t, 8, phase, R_OTHERS);
+	vt_round(t, 8, phase, R_OTHERS);
 	/* The VF's command register was reset too: venv_open (vpci_open)
 	 * turns bus mastering back on. */
 	int rc = venv_open(e, target, &venv_default_opts);
@@ -99,7 +74,7 @@ static void flr_one(struct venv *e, struct vt *t, size_t target)
 	tap_prefix_pop();
 	vt_wait_function(t, target);
 	snprintf(phase, sizeof(phase), "after FLR of %s", fn->name);
-	traffic_round(t, 8, phase, R_FLR_AGAIN);
+	vt_round(t, 8, phase, R_FLR_AGAIN);
 }
 
 static void vf_disable_enable(struct venv *e, struct vt *t)
@@ -135,7 +110,7 @@ static void vf_disable_enable(struct venv *e, struct vt *t)
 	for (size_t i = 0; i < e->n; i++)
 		pfs_up += e->fn[i].up;
 	if (pfs_up >= 2)
-		traffic_round(t, 8, "PFs while VFs are disabled", R_VFE_PF);
+		vt_round(t, 8, "PFs while VFs are disabled", R_VFE_PF);
 	udelay(10000);
 	for (size_t i = 0; i < e->n; i++) {
 		struct venv_fn *fn = &e->fn[i];
@@ -161,7 +136,7 @@ static void vf_disable_enable(struct venv *e, struct vt *t)
 	for (size_t i = 0; i < e->n; i++)
 		if (e->fn[i].vf_no)
 			vt_wait_function(t, i);
-	traffic_round(t, 8, "after VF disable with traffic in flight and re-enable", R_VFE_AGAIN);
+	vt_round(t, 8, "after VF disable with traffic in flight and re-enable", R_VFE_AGAIN);
 }
 
 static void run(const struct run_config *cfg)

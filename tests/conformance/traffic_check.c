@@ -309,3 +309,28 @@ unsigned vt_phase_verdict(struct vt *t, const char *phase, const char *rule)
 	}
 	return bad;
 }
+
+/* Every up function sends `frames` frames, in rounds small enough that no
+ * receiver has more than half an RX ring in flight. */
+void vt_round(struct vt *t, unsigned frames, const char *phase, const char *rule)
+{
+	struct venv *e = t->e;
+	unsigned up = 0, rx = 256;
+	for (size_t i = 0; i < e->n; i++)
+		if (e->fn[i].up) {
+			up++;
+			if (e->fn[i].nd->pair[0].rxq.size < rx)
+				rx = e->fn[i].nd->pair[0].rxq.size;
+		}
+	unsigned k = up > 1 ? rx / 2 / (up - 1) : frames;
+	k = k == 0 ? 1 : k > frames ? frames : k;
+	vt_resync(t);
+	vt_phase_begin(t);
+	for (unsigned sent = 0; sent < frames; sent += k) {
+		for (size_t s = 0; s < e->n; s++)
+			if (e->fn[s].up)
+				vt_send(t, s, k, 60 + s * 37 + sent, 173);
+		vt_drain_expected(t, 10000000);
+	}
+	vt_phase_verdict(t, phase, rule);
+}

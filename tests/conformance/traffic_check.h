@@ -78,5 +78,9 @@ uint64_t vt_phase_due(const struct vt *t, size_t r, size_t s);
  * receiver under the current prefix. Returns the number of failing
  * receivers. */
 unsigned vt_phase_verdict(struct vt *t, const char *phase, const char *rule);
+/* A phase in which every up function sends `frames` frames (sizes cycling
+ * through 60..1514), in rounds small enough that no receiver has more than
+ * half an RX ring in flight, then vt_phase_verdict(phase, rule). */
+void vt_round(struct vt *t, unsigned frames, const char *phase, const char *rule);
 
 #endif

@@ -80,6 +80,16 @@ void venv_refresh(struct venv *e)
 	}
 }
 
+/* Before a reset: what the device holds on every pair may or may not
+ * have crossed the wire (venv_ledger). */
+static void count_unsure(struct venv_fn *fn)
+{
+	for (uint16_t q = 0; q < fn->nd->npairs; q++) {
+		fn->tx_unsure += vq_in_flight(&fn->nd->pair[q].txq);
+		fn->rx_unsure += vq_in_flight(&fn->nd->pair[q].rxq);
+	}
+}
+
 int venv_open(struct venv *e, size_t i, const struct net_opts *o)
 {
 	struct venv_fn *fn = &e->fn[i];
@@ -96,8 +106,7 @@ int venv_open(struct venv *e, size_t i, const struct net_opts *o)
 			return -1;
 		rc = net_open(fn->nd, fn->f, o);
 	} else {
-		fn->tx_unsure += vq_in_flight(&fn->nd->txq);
-		fn->rx_unsure += vq_in_flight(&fn->nd->rxq);
+		count_unsure(fn);
 		rc = net_reopen(fn->nd, fn->f, o);
 	}
 	fn->up = rc == 0;
@@ -144,9 +153,11 @@ void venv_ledger(struct venv *e)
 		size_t len;
 		if (fn->up) {
 			udelay(20000); /* what the switch still had in flight */
-			net_tx_reap(fn->nd);
-			while (net_rx(fn->nd, buf, sizeof(buf), &len) > 0)
-				;
+			for (uint16_t q = 0; q < fn->nd->npairs; q++) {
+				net_pair_tx_reap(fn->nd, q);
+				while (net_pair_rx(fn->nd, q, buf, sizeof(buf), &len) > 0)
+					;
+			}
 		}
 		tap_diag("ledger: fn %zu tx %llu txu %llu rx %llu rxu %llu", i,
 		         (unsigned long long)(fn->tx_retired + fn->nd->st.tx_frames),
@@ -163,8 +174,7 @@ void venv_retire(struct venv *e, size_t i)
 		return;
 	fn->tx_retired += fn->nd->st.tx_frames;
 	fn->rx_retired += fn->nd->st.rx_frames;
-	fn->tx_unsure += vq_in_flight(&fn->nd->txq);
-	fn->rx_unsure += vq_in_flight(&fn->nd->rxq);
+	count_unsure(fn);
 	net_close(fn->nd);
 	fn->nd = NULL;
 	fn->up = false;

@@ -207,7 +207,8 @@ static void check_fn(struct venv *e, size_t i)
 	tap_check_true(nd->status & VIRTIO_NET_S_LINK_UP, R_LINK, "link up (status 0x%x)", nd->status);
 	if (i == 0)
 		tap_diag("negotiated features 0x%016llx, virtio_net_hdr %u bytes, rx %u tx %u entries",
-		         (unsigned long long)nd->vp.negotiated, nd->hdr_len, nd->rxq.size, nd->txq.size);
+		         (unsigned long long)nd->vp.negotiated, nd->hdr_len, nd->pair[0].rxq.size,
+		         nd->pair[0].txq.size);
 }
 
 static void run(const struct run_config *cfg)

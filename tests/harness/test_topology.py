@@ -141,6 +141,39 @@ def test_vdpa_command_line():
     assert "backend=vdpa" in words and "peers=all:0" in words, words
 
 
+def test_multiqueue_command_line():
+    """--queues 3 on vhost-user: every VF's netdev and testpmd port have 3
+    queue pairs and the VF offers MQ; the PF stays a one-queue hub port."""
+    code, cmd, err = print_cmd("--backend", "vhost-user", "--vfs", "2", "--queues", "3")
+    assert code == 0, err
+    argv = shlex.split(cmd)
+    netdevs = [argv[i + 1] for i, a in enumerate(argv) if a == "-netdev"]
+    assert [n.split(",")[-1] for n in netdevs[:2]] == ["queues=3", "queues=3"], netdevs
+    assert netdevs[2] == "hubport,id=pf0net,hubid=0"
+    devices = [argv[i + 1] for i, a in enumerate(argv) if a == "-device" and "virtio-net-pci" in argv[i + 1]]
+    assert [d.endswith(",mq=on") for d in devices] == [True, True, False], devices
+    assert "queues=3" in argv[argv.index("-append") + 1].split()
+    be = backends.VhostUser()
+    be.queues = 3
+    pmd = be.service(1, 2).command()
+    assert "--rxq=3" in pmd and "--txq=3" in pmd and any(a.endswith(",queues=3") for a in pmd), pmd
+
+
+def test_queue_pair_limit_agrees_with_firmware():
+    with open(os.path.join(ROOT, "firmware", "virtio", "net.h")) as f:
+        limit = int(re.search(r"^#define NET_MAX_PAIRS\s+(\d+)", f.read(), re.M).group(1))
+    assert limit == backends.MAX_QUEUE_PAIRS
+
+
+@pytest.mark.parametrize("argv,want", [
+    (["--queues", "2"], "--queues 2 needs a backend with queues per port: hub has 1"),
+    (["--backend", "vhost-user", "--queues", "0"], "--queues 0: the guest drives 1 to 8 queue pairs"),
+    (["--backend", "vhost-user", "--queues", "9"], "--queues 9: the guest drives 1 to 8 queue pairs")],
+    ids=["queues on the hub", "no queues", "more queues than the guest drives"])
+def test_bad_queues(argv, want):
+    one_line_error([VFPROBE, "--no-build", *argv], want)
+
+
 @pytest.mark.parametrize("argv,want", [
     (["--backend", "vdpa:/dev/vhost-vdpa-0", "--vfs", "2"], "1 device(s) given for 2 VFs"),
     (["--backend", "vhost-user", "--pf-model", "igb"], "--backend vhost-user needs --pf-model virtio-net"),

@@ -42,10 +42,9 @@ static void build(struct measure *m, uint8_t *buf, const struct tport *from, con
 	frame_build(buf, size, &h, 0);
 }
 
-static bool send(struct tport *p, const uint8_t *frame, uint32_t size)
+static bool send(struct measure *m, struct tport *p, const uint8_t *frame, uint32_t size)
 {
-	char err[256];
-	return traffic_send(p, frame, size, MEASURE_WAIT_US, err, sizeof(err)) == 0;
+	return traffic_send(p, frame, size, MEASURE_WAIT_US, m->err, sizeof(m->err)) == 0;
 }
 
 void measure_rtt(struct measure *m, struct tport *a, struct tport *z, const char *path)
@@ -68,14 +67,14 @@ void measure_rtt(struct measure *m, struct tport *a, struct tport *z, const char
 			frame_set_seq(m->tx, i);
 			frame_set_seq(m->reply, i);
 			uint64_t t0 = clock_now();
-			if (!send(a, m->tx, size)) {
+			if (!send(m, a, m->tx, size)) {
 				why = "TX failed";
 				break;
 			}
 			a->ops->kick(a);
 			int r = traffic_recv_run(z, m->rx, sizeof(m->rx), m->run, &h, MEASURE_WAIT_US);
 			if (r == 1) {
-				if (!send(z, m->reply, size)) {
+				if (!send(m, z, m->reply, size)) {
 					why = "TX of the reply failed";
 					break;
 				}
@@ -113,7 +112,7 @@ static int burst(struct measure *m, struct tport *const *tx, size_t ntx, struct 
 		build(m, m->tx, tx[k], rx, size, (uint16_t)k);
 		for (uint32_t j = 0; j < batch; j++) {
 			frame_set_seq(m->tx, (*seq)++);
-			if (!send(tx[k], m->tx, size))
+			if (!send(m, tx[k], m->tx, size))
 				return -1;
 		}
 		tx[k]->ops->kick(tx[k]);
@@ -162,13 +161,17 @@ static void rate_figure(struct measure *m, const char *name, struct tport *const
                         struct tport *rx, uint32_t size, uint32_t batch, unsigned n, const char *params)
 {
 	m->run++;
+	m->err[0] = 0;
 	measure_drain(m, rx);
 	uint64_t *s = measure_samples(m, n);
 	size_t lost = 0;
 	long got = s ? time_bursts(m, tx, ntx, rx, size, batch, n, s, &lost) : -1;
 	if (got < (long)(n / 2)) {
-		bench_fail(name, params,
-		           got < 0 ? "a port reported an error" : "more than half of the bursts lost frames");
+		char why[320] = "more than half of the bursts lost frames";
+		if (got < 0)
+			snprintf(why, sizeof(why), "a port reported an error%s%s", m->err[0] ? ": " : "",
+			         m->err);
+		bench_fail(name, params, why);
 		return;
 	}
 	char full[128];

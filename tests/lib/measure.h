@@ -36,6 +36,7 @@ struct measure {
 	uint64_t *samples; /* grown as needed */
 	size_t samples_cap;
 	uint8_t tx[FRAME_MAX_LEN + 64], reply[FRAME_MAX_LEN + 64], rx[FRAME_MAX_LEN + 64];
+	char err[256]; /* why the last send failed (a stall report) */
 };
 
 /* A sample buffer of at least n entries (NULL when out of memory). */

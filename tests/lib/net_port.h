@@ -8,5 +8,7 @@
 
 /* Bind p to nd (opened with net_open); the MAC is nd's. */
 void net_port_init(struct tport *p, struct net_dev *nd, const char *name);
+/* The same on queue pair q (below nd->npairs). */
+void net_port_init_pair(struct tport *p, struct net_dev *nd, unsigned q, const char *name);
 
 #endif

@@ -38,6 +38,7 @@ struct tport_ops {
 struct tport {
 	const struct tport_ops *ops;
 	void *ctx;
+	unsigned queue;    /* which of the device's queue pairs (0 on one-queue ports) */
 	const char *error; /* why the port broke (one line), kept by the port */
 	uint8_t mac[6];
 	char name[24];

@@ -467,6 +467,14 @@ static void test_packed_hostile(void)
 	fake_free(&f);
 
 	packed_post(&f, false);
+	packed_write(&f, 0, 0, 12, used1); /* a TX buffer's length, without F_WRITE */
+	tap_check_true(vq_poll(&f.vq, &c, &len) == 1 && len == 0 && f.vq.err == VQ_OK &&
+	                   f.vq.packed.used_len_without_write == 0,
+	               "virtio v1.3 §2.8.4: without F_WRITE len is reserved and ignored by drivers",
+	               "packed: a len on a device-readable buffer without F_WRITE is ignored");
+	fake_free(&f);
+
+	packed_post(&f, false);
 	f.vq.packed.device->flags = VRING_PACKED_EVENT_FLAG_RESERVED;
 	struct vq_sg sg = {0x1000, 12};
 	vq_add(&f.vq, &sg, 1, 0, &f);
