@@ -14,7 +14,9 @@ the host acts, then answers on the guest's COM1 (QEMU's stdin):
 SEQ is the guest's number for the request, so an answer that comes too
 late for one request is never taken for the next. A new event is one
 function here under @handler("name"): it gets the Host and the request's
-key=value arguments and returns the reply text, or raises EventError.
+key=value arguments and returns the reply text, or raises EventError, or
+returns None when the guest will not be there to read an answer (after a
+reset, say).
 """
 
 import logging
@@ -132,9 +134,9 @@ class Host:
         return topology.netdev_id(pf, vf)
 
     def handle(self, line):
-        """The reply line to a guest's event line, and a one-line error for
-        the host's own output when the request was refused (else None).
-        None, None when the line is no request."""
+        """The reply line to a guest's event line (None: no answer), and a
+        one-line error for the host's own output when the request was
+        refused (else None). None, None when the line is no request."""
         if not line.startswith(EVENT_PREFIX):
             return None, None
         m = EVENT_RE.match(line)
@@ -147,7 +149,8 @@ class Host:
         try:
             if fn is None:
                 raise EventError(f"unknown event '{name}' (known: {', '.join(sorted(HANDLERS))})")
-            return f"{REPLY_PREFIX}{seq} ok {fn(self, args)}", None
+            text = fn(self, args)
+            return (None if text is None else f"{REPLY_PREFIX}{seq} ok {text}"), None
         except EventError as e:
             return f"{REPLY_PREFIX}{seq} error {e}", f"event {seq} {name}: {e}"
 

@@ -55,6 +55,12 @@ def test_refused(host, line, reply, err):
     assert host.channel.sent == []
 
 
+def test_no_answer(host, monkeypatch):
+    """A handler after which the guest cannot read (a reset) answers nothing."""
+    monkeypatch.setitem(qmp_events.HANDLERS, "vanish", lambda h, args: None)
+    assert host.handle("# vfprobe-event: 9 vanish") == (None, None)
+
+
 def test_not_a_request(host):
     assert host.handle("# vfprobe: options ...") == (None, None)
     assert host.handle("ok 1 - link: # vfprobe-event: 1 link-up fn=1") == (None, None)
