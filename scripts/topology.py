@@ -93,6 +93,11 @@ def mac(pf, vf):
     return f"52:54:00:5f:{pf:02x}:{vf:02x}"
 
 
+def netdev_id(pf, vf):
+    """The -netdev id of VF `vf` of PF `pf` (vf 0: the PF's own)."""
+    return f"pf{pf}vf{vf}" if vf else f"pf{pf}net"
+
+
 def devfn_addr(devfn):
     return f"0x{devfn >> 3:x}.0x{devfn & 7:x}"
 
@@ -104,18 +109,18 @@ def _virtio_net_pf(p, rp, vfs, be, packed=False):
     ring = ",packed=on" if packed else ""
     # VFs first, at functions 1..vfs above the PF (stride 1).
     for v in range(vfs, 0, -1):
-        nd = f"pf{p}vf{v}"
+        nd = netdev_id(p, v)
         args += be.netdev_args(p, v, nd)
         args += ["-device", f"virtio-net-pci,bus={rp},addr={devfn_addr(v)},netdev={nd},"
                             f"sriov-pf=pf{p},disable-legacy=on,romfile=,mac={mac(p, v)}{ring}{be.device_props(p, v)}"]
-    nd = f"pf{p}net"
+    nd = netdev_id(p, 0)
     return args + be.netdev_args(p, 0, nd) + [
         "-device", f"virtio-net-pci,bus={rp},addr=0x0.0x0,netdev={nd},id=pf{p},"
                    f"disable-legacy=on,romfile=,mac={mac(p, 0)}{ring}"]
 
 
 def _igb_pf(p, rp, vfs, be, packed=False):
-    nd = f"pf{p}net"
+    nd = netdev_id(p, 0)
     return be.netdev_args(p, 0, nd) + ["-device", f"igb,bus={rp},netdev={nd},romfile=,mac={mac(p, 0)}"]
 
 

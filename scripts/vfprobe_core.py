@@ -20,6 +20,7 @@ import threading
 import time
 
 import backends
+import qmp_events
 import switch
 import virtio_features
 import topology
@@ -122,6 +123,7 @@ def resolve_deps(args):
     if r.returncode != 0:
         sys.exit(2)  # deps printed its one-line reason
     deps = dict(line.split("=", 1) for line in r.stdout.splitlines() if "=" in line)
+    qmp_events.use_library(deps.get("QEMU_PYTHON"))
     if args.qemu and other_model:
         deps["QEMU"] = args.qemu
         deps.pop("QEMU_FAULTS", None)
@@ -179,17 +181,76 @@ def kvm_usable(qemu, ovmf, efi):
     return ok
 
 
-def run_qemu(cmd, timeout, log_path, quiet=False, kill_on=None, echo=None):
-    """Run QEMU, stream its serial output through a TapReader."""
+def run_qemu(cmd, timeout, log_path, quiet=False, kill_on=None, echo=None, topo=None):
+    """Run QEMU with a QMP channel, stream its serial output through a
+    TapReader and answer the guest's event requests (qmp_events) on the
+    topology topo ({pf_model, pfs, vfs}). QmpUnreachable when QMP never
+    answered (QEMU is killed first)."""
+    rundir = tempfile.mkdtemp(prefix="vfprobe-qmp-")
+    channel = qmp_events.Channel(rundir)
+    try:
+        return _run_qemu(cmd + channel.qemu_args(), channel, timeout, log_path, kill_on, echo, topo or {})
+    finally:
+        channel.close()
+        shutil.rmtree(rundir, ignore_errors=True)
+
+
+def answer_event(host, proc, line, log, echo):
+    """Serve one guest event request: the reply goes to COM1 (QEMU's stdin)."""
+    reply, err = host.handle(line)
+    if reply is None:
+        return
+    if err:
+        print(f"vfprobe: {err}", file=sys.stderr, flush=True)
+    if log:
+        log.write(f"[host] {reply}\n")
+    if echo:
+        echo(f"# host: {reply}")
+    try:
+        proc.stdin.write(reply.encode() + b"\n")
+        proc.stdin.flush()
+    except OSError:
+        pass  # QEMU is gone: its exit is the verdict
+
+
+def vm_state(channel):
+    """QEMU's run state (QMP query-status), or why it could not be read."""
+    try:
+        return channel.command("query-status").get("status", "unknown")
+    except qmp_events.EventError as e:
+        return str(e)
+
+
+def _run_qemu(cmd, channel, timeout, log_path, kill_on, echo, topo):
+    """Start QEMU, connect QMP, serve it; QEMU never outlives this call."""
     t0 = time.monotonic()
-    tap = TapReader()
     log = open(log_path, "w") if log_path else None
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    QEMUS.append(proc)
+    try:
+        try:
+            channel.connect(proc)
+        except qmp_events.QmpUnreachable as e:
+            err = proc.stderr.read().decode("utf-8", "replace").strip().splitlines() if proc.poll() is not None else []
+            raise qmp_events.QmpUnreachable(f"{e}: {err[-1]}" if err else str(e))
+        return _serve_qemu(proc, channel, timeout, log, kill_on, echo, qmp_events.Host(channel, **topo), t0)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if log:
+            log.close()
+
+
+def _serve_qemu(proc, channel, timeout, log, kill_on, echo, host, t0):
+    """Stream QEMU's output until it exits, is killed for a line of
+    kill_on, or times out; the run's raw result."""
+    tap = TapReader()
     stderr_lines = []
     tail = []
     first_byte = None
     timed_out = killed_for = None
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    QEMUS.append(proc)
+    state_at_timeout = None
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ, "out")
     sel.register(proc.stderr, selectors.EVENT_READ, "err")
@@ -200,6 +261,7 @@ def run_qemu(cmd, timeout, log_path, quiet=False, kill_on=None, echo=None):
         left = deadline - time.monotonic()
         if left <= 0:
             timed_out = True
+            state_at_timeout = vm_state(channel)
             break
         for key, _ in sel.select(timeout=min(left, 1.0)):
             chunk = os.read(key.fileobj.fileno(), 65536)
@@ -229,6 +291,7 @@ def run_qemu(cmd, timeout, log_path, quiet=False, kill_on=None, echo=None):
                 was_started = tap.started
                 if tap.feed(clean) and echo:
                     echo(clean if was_started else clean[clean.find("TAP version 13"):])
+                answer_event(host, proc, clean, log, echo)
         if killed_for:
             break
     if proc.poll() is None:
@@ -241,10 +304,9 @@ def run_qemu(cmd, timeout, log_path, quiet=False, kill_on=None, echo=None):
             if k == "out":
                 tap.feed(line)
     tap.finish()
-    if log:
-        log.close()
     counts = tap.counts()
     return {"status": status, "timed_out": bool(timed_out), "killed_for": killed_for,
+            "state_at_timeout": state_at_timeout,
             "wall_s": time.monotonic() - t0, "first_byte_s": first_byte, "tap": tap, "counts": counts,
             "plan_ok": tap.plan is not None and tap.plan == len(tap.points),
             "stderr": stderr_lines, "tail": tail}
@@ -255,7 +317,9 @@ def judge(res):
     tap, c = res["tap"], res["counts"]
     st = res["status"]
     if res["timed_out"]:
-        return "timeout", "the guest did not finish in time (hang?): QEMU was killed"
+        state = res.get("state_at_timeout")
+        vm = f" (QMP: the VM was {state})" if state and state != "running" else ""
+        return "timeout", f"the guest did not finish in time (hang?){vm}: QEMU was killed"
     if res["killed_for"]:
         return "qemu-failure", res["killed_for"]
     guest = GUEST_STATUS.get(st) if tap.started else None
@@ -264,7 +328,8 @@ def judge(res):
         return "crash", "the guest reset or shut down without a verdict (triple fault?)"
     if guest is None:
         err = next((e for e in reversed(res["stderr"]) if e.strip()), "")
-        why = f"QEMU exited with status {st} before the guest gave a verdict"
+        how = f"was killed by signal {-st}" if st < 0 else f"exited with status {st}"
+        why = f"QEMU {how} before the guest gave a verdict"
         return "qemu-failure", why + (f": {err}" if err else "")
     if guest == "crash":
         return "crash", tap.bail or "the guest reported a CPU exception"
@@ -510,10 +575,11 @@ def boot_ring(args, ring, vfs, be, qemu, ovmf, image, accel, extra):
             live["svc"] = svc
             if svc and not args.quiet:
                 print(f"# vfprobe: testpmd up, {len(svc.ports)} ports, log {svc.log_path}", flush=True)
-            res = run_qemu(cmd, timeout, log_path, echo=echo)
+            res = run_qemu(cmd, timeout, log_path, echo=echo,
+                           topo={"pf_model": args.pf_model, "pfs": args.pfs, "vfs": vfs})
         verdict, why = judge(res)
         extra_points = switch_points(svc, res["tap"])
-    except switch.SwitchError as e:
+    except (switch.SwitchError, qmp_events.QmpUnreachable) as e:
         die(str(e))
     finally:
         if be.rundir:
@@ -569,6 +635,8 @@ def main():
         code, _ = run(sys.argv[1:])
     except UsageError as e:
         die(f"{e} (see scripts/vfprobe --help)")
+    except qmp_events.QmpUnreachable as e:
+        die(str(e))
     except KeyboardInterrupt:
         for p in QEMUS:
             if p.poll() is None:

@@ -1,15 +1,18 @@
-/* firmware/boot/serial.c: COM1 output for newlib's write(). */
+/* firmware/boot/serial.c: COM1 output for newlib's write(), polled input for
+ * the host's replies (lib/host_event.h). */
 #include "boot/serial.h"
 
 #include "boot/io.h"
 
 #define COM1          0x3f8
 #define UART_THR      0 /* transmit holding register */
+#define UART_RBR      0 /* receive buffer register */
 #define UART_IER      1
 #define UART_FCR      2
 #define UART_LCR      3
 #define UART_MCR      4
 #define UART_LSR      5
+#define UART_LSR_DR   0x01 /* data ready */
 #define UART_LSR_THRE 0x20 /* transmit holding register empty */
 #define UART_LCR_DLAB 0x80
 
@@ -37,4 +40,11 @@ void serial_write(const char *buf, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
 		serial_putc(buf[i]);
+}
+
+int serial_read_byte(void)
+{
+	if (!(inb(COM1 + UART_LSR) & UART_LSR_DR))
+		return -1;
+	return inb(COM1 + UART_RBR);
 }
