@@ -627,7 +627,21 @@ def boot_ring(args, ring, vfs, be, qemu, ovmf, image, accel, extra):
     return result
 
 
+def interrupt_on_sigterm():
+    """SIGTERM unwinds like Ctrl-C, so the QEMUs and backends started so far are stopped."""
+    def raise_interrupt(signum, frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, raise_interrupt)
+
+
+def kill_qemus():
+    for p in QEMUS:
+        if p.poll() is None:
+            p.kill()
+
+
 def main():
+    interrupt_on_sigterm()
     if "--compare" in sys.argv[1:]:
         import compare
         compare.run_main(sys.argv[1:])
@@ -638,8 +652,6 @@ def main():
     except qmp_events.QmpUnreachable as e:
         die(str(e))
     except KeyboardInterrupt:
-        for p in QEMUS:
-            if p.poll() is None:
-                p.kill()
+        kill_qemus()
         die("interrupted", 130)
     sys.exit(code)
