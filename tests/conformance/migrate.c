@@ -1,0 +1,347 @@
+/* tests/conformance/migrate.c: suite `migrate`, the VM moved by the host
+ * (host event `migrate`, scripts/migration.py) into a new QEMU while the
+ * SR-IOV PF has VFs enabled (NumVFs < TotalVFs, a System Page Size other
+ * than 4 KiB, VF BARs assigned), every function runs its queues with a
+ * non-default RX mode set through the control queue, and frames are in
+ * flight. After each migration (to a file, then live over TCP) every
+ * register read before must read the same (migrate_state.h), the frames
+ * in flight arrive once each and in order, traffic goes on, and a VF
+ * disable/enable works. Last, a migration with VF Enable clear and NumVFs
+ * kept: no VF may appear on the destination. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boot/host_request.h"
+#include "boot/timer.h"
+#include "deviations.h"
+#include "migrate_deviations.h"
+#include "migrate_state.h"
+#include "pci/pci_regs.h"
+#include "traffic_check.h"
+#include "virtio/net_ctrl.h"
+
+#define R_EVENT "vfprobe host events (lib/host_event.h): the host migrates the VM and answers ok"
+#define R_SETUP                                                                                              \
+	"suite migrate: the state to migrate is set up (NumVFs < TotalVFs, PCIe 6.0 §9.3.3.7; "            \
+	"a System Page Size other than 4 KiB, §9.3.3.13; VF BARs assigned, §9.3.3.14)"
+#define R_OPEN      "virtio v1.3 §3.1.1 Driver Requirements: Device Initialization"
+#define R_RX_MODE   "virtio v1.3 §5.1.6.5.1 Packet Receive Filtering: VIRTIO_NET_CTRL_RX_PROMISC off is acked"
+#define R_IN_FLIGHT                                                                                          \
+	"virtio v1.3 §2.7.13 / §5.1.6.2: buffers made available before a migration are used "               \
+	"exactly once after it: every frame in flight arrives once, in order, byte for byte"
+#define R_TRAFFIC "virtio v1.3 §5.1.6 Device Operation: the datapath goes on after a migration"
+#define R_VF_CYCLE                                                                                           \
+	"PCIe 6.0 §9.3.3.3.1 VF Enable: clearing and setting VF Enable after a migration gives "            \
+	"working VFs"
+#define R_VF_NONE                                                                                            \
+	"PCIe 6.0 §9.3.3.3.1 VF Enable: with VF Enable clear (NumVFs kept) no VF answers on the "           \
+	"destination"
+
+#define EVENT_TIMEOUT_US  60000000ULL /* a migration under TCG, destination start included */
+#define DRAIN_TIMEOUT_US  3000000ULL
+#define SETTLE_US         50000u /* between two snapshots that must agree */
+#define SETTLE_TRIES      20u
+#define PAGE_BYTES        8192u /* System Page Size bit 1 (§9.3.3.13) */
+#define KICKED_IN_FLIGHT  4u    /* per function: sent, landed in RX rings, not read */
+#define POSTED_IN_FLIGHT  4u    /* per function: made available, not kicked */
+#define ROUND_FRAMES      16u
+
+static const struct net_opts mig_opts = {.rx_buf_len = 2048, .ctrl_vq = true, .ctrl_no_vlan = true};
+
+static bool ask_migrate(const char *how)
+{
+	char args[16];
+	snprintf(args, sizeof(args), "how=%s", how);
+	struct host_event_reply r;
+	host_request("migrate", args, EVENT_TIMEOUT_US, &r);
+	return tap_check(r.status == HOST_EVENT_DONE, R_EVENT, r.text, "ok", "host event migrate %s answered",
+	                 args);
+}
+
+static struct pci_func *the_pf(struct venv *e)
+{
+	return e->n ? e->fn[0].pf : NULL;
+}
+
+static void check_setup(struct pci_func *pf)
+{
+	uint16_t c = pf->sriov_cap;
+	uint16_t num = pci_cfg_read16(pf->rid, (uint16_t)(c + PCI_SRIOV_NUM_VF));
+	uint16_t total = pci_cfg_read16(pf->rid, (uint16_t)(c + PCI_SRIOV_TOTAL_VF));
+	char got[96];
+	snprintf(got, sizeof(got), "NumVFs %u, TotalVFs %u", num, total);
+	tap_check(num && num < total, R_SETUP, got, "0 < NumVFs < TotalVFs", "NumVFs below TotalVFs");
+	uint32_t sup = pci_cfg_read32(pf->rid, (uint16_t)(c + PCI_SRIOV_SUP_PGSIZE));
+	uint32_t sys = pci_cfg_read32(pf->rid, (uint16_t)(c + PCI_SRIOV_SYS_PGSIZE));
+	snprintf(got, sizeof(got), "System Page Size 0x%x (supported 0x%x)", sys, sup);
+	if (sup & ~PCI_SRIOV_PGSIZE_4K)
+		tap_check(sys != PCI_SRIOV_PGSIZE_4K, R_SETUP, got, "not 0x1", "System Page Size not 4 KiB");
+	else
+		tap_skip("the PF supports 4 KiB pages only", "System Page Size not 4 KiB");
+	unsigned assigned = 0;
+	for (unsigned b = 0; b < PCI_NUM_BARS; b++)
+		assigned += pf->vf_bar[b].size && pf->vf_bar[b].base;
+	tap_check(assigned > 0, R_SETUP, assigned ? "assigned" : "none", "assigned", "VF BARs assigned");
+}
+
+static unsigned open_all(struct venv *e)
+{
+	unsigned up = 0;
+	for (size_t i = 0; i < e->n; i++) {
+		struct venv_fn *fn = &e->fn[i];
+		tap_prefix_push("%s", fn->name);
+		int rc = venv_open(e, i, &mig_opts);
+		if (tap_check(rc == 0, R_OPEN, rc ? fn->nd->err : "up", "up", "opened")) {
+			up++;
+			uint8_t ack = 0xff;
+			enum net_ctrl_result res = net_ctrl_rx_mode(fn->nd, VIRTIO_NET_CTRL_RX_PROMISC, false, &ack);
+			if (res == NET_CTRL_NO_QUEUE)
+				tap_skip("no control queue negotiated", "RX mode set");
+			else
+				tap_check(res == NET_CTRL_DONE && ack == VIRTIO_NET_OK, R_RX_MODE,
+				          net_ctrl_result_name(res), "DONE, ack OK", "promiscuous mode off");
+		}
+		tap_prefix_pop();
+	}
+	return up;
+}
+
+/* Frames in flight: KICKED_IN_FLIGHT per function kicked (the hub puts
+ * them in the peers' RX rings, nobody reads them yet), then
+ * POSTED_IN_FLIGHT made available without a kick. */
+static void put_in_flight(struct vt *t)
+{
+	struct venv *e = t->e;
+	for (size_t s = 0; s < e->n; s++)
+		if (e->fn[s].up)
+			vt_send(t, s, KICKED_IN_FLIGHT, 60 + s * 61, 97);
+	udelay(20000);
+	for (size_t s = 0; s < e->n; s++) {
+		struct venv_fn *fn = &e->fn[s];
+		if (!fn->up || !venv_heard(e, s))
+			continue;
+		fn->port.ops->reap(&fn->port);
+		for (unsigned k = 0; k < POSTED_IN_FLIGHT; k++) {
+			uint32_t seq = t->tx_seq[s];
+			size_t len = vt_build(t->buf, vt_size(seq, 60 + s * 61, 97), (unsigned)s, seq, fn->nd->mac);
+			if (fn->port.ops->tx(&fn->port, t->buf, len) != 0)
+				break;
+			t->tx_seq[s]++;
+		}
+	}
+}
+
+static void kick_all(struct venv *e)
+{
+	for (size_t s = 0; s < e->n; s++)
+		if (e->fn[s].up)
+			e->fn[s].port.ops->kick(&e->fn[s].port);
+}
+
+static const char *model_name = "virtio-net";
+
+static void take(struct venv *e, struct mig_snapshot *s)
+{
+	struct virtio_pci_dev *vp[MIG_MAX_VFS + 1] = {0};
+	size_t n = e->n < MIG_MAX_VFS + 1 ? e->n : MIG_MAX_VFS + 1;
+	for (size_t i = 0; i < n; i++)
+		vp[i] = e->fn[i].up ? &e->fn[i].nd->vp : NULL;
+	mig_snapshot_take(s, the_pf(e), vp, n);
+}
+
+/* The snapshot once the device has done all it will do unkicked: two
+ * reads SETTLE_US apart agree (scratch is overwritten). */
+static void take_settled(struct venv *e, struct mig_snapshot *s, struct mig_snapshot *scratch)
+{
+	take(e, s);
+	for (unsigned i = 0; i < SETTLE_TRIES; i++) {
+		udelay(SETTLE_US);
+		take(e, scratch);
+		if (mig_snapshot_same(s, scratch))
+			return;
+		*s = *scratch;
+	}
+	tap_diag("migrate: the registers kept changing for %u ms before the migration",
+	         SETTLE_TRIES * SETTLE_US / 1000);
+}
+
+/* The VFs the migration reset (device_status 0 where it was not). */
+static unsigned vfs_reset(const struct mig_snapshot *before, const struct mig_snapshot *after)
+{
+	unsigned n = 0;
+	for (size_t i = 0; i < before->nvf; i++)
+		n += before->vf[i].v.read && before->vf[i].v.status && !after->vf[i].v.status;
+	return n;
+}
+
+/* One point per receiver: the frames in flight before the migration and
+ * nothing else, once each, in order (vt statistics since vt_phase_begin). */
+static void in_flight_verdict(struct vt *t, const char *known)
+{
+	for (size_t r = 0; r < t->e->n; r++) {
+		struct venv_fn *fn = &t->e->fn[r];
+		if (!fn->up)
+			continue;
+		uint64_t due = 0;
+		for (size_t s = 0; s < t->e->n; s++)
+			due += vt_phase_due(t, r, s);
+		const struct vt_rx_stats *st = &t->rx[r];
+		char got[200];
+		snprintf(got, sizeof(got), "%llu of %llu intact, lost %llu, reordered %llu, corrupt %llu, leaked %llu%s%s",
+		         (unsigned long long)st->ok, (unsigned long long)due, (unsigned long long)st->lost,
+		         (unsigned long long)st->reordered, (unsigned long long)st->corrupt,
+		         (unsigned long long)st->leaked, st->first_err[0] ? "; " : "", st->first_err);
+		bool ok = st->ok == due && st->frames == due && !st->lost && !st->reordered && !st->corrupt &&
+		          !st->leaked;
+		tap_prefix_push("%s", fn->name);
+		tap_check_kfail(known, ok, R_IN_FLIGHT, got, "every frame due once, in order",
+		                "the %llu frames in flight across the migration arrive", (unsigned long long)due);
+		tap_prefix_pop();
+	}
+}
+
+/* Initialise again every VF the migration reset, so the datapath checks
+ * after it see the migration, not a dead VF. */
+static void reopen_reset_vfs(struct venv *e, struct vt *t, const struct mig_snapshot *after)
+{
+	for (size_t i = 1; i < e->n && i <= after->nvf; i++) {
+		struct venv_fn *fn = &e->fn[i];
+		if (!fn->vf_no || !fn->up || after->vf[fn->vf_no - 1].v.status)
+			continue;
+		int rc = venv_open(e, i, &mig_opts);
+		tap_prefix_push("%s", fn->name);
+		tap_check(rc == 0, R_OPEN, rc ? fn->nd->err : "up", "up", "initialised again after the migration reset it");
+		tap_prefix_pop();
+		vt_wait_function(t, i);
+	}
+}
+
+/* One migration with VFs enabled and frames in flight. */
+static void migrate_running(struct venv *e, struct vt *t, const char *how, struct mig_snapshot *before,
+                            struct mig_snapshot *after)
+{
+	tap_prefix_push("%s", how);
+	vt_drain(t, 2000, 200000);
+	vt_resync(t);
+	vt_phase_begin(t);
+	put_in_flight(t);
+	take_settled(e, before, after);
+	uint64_t t0 = rdtsc();
+	if (!ask_migrate(how)) {
+		kick_all(e);
+		vt_drain_expected(t, DRAIN_TIMEOUT_US);
+		tap_prefix_pop();
+		return;
+	}
+	tap_diag("migrate: %s: the guest waited %.1f ms (its own clock)", how,
+	         (double)tsc_to_ns(rdtsc() - t0) / 1e6);
+	take(e, after);
+	const char *known = deviation_known(MIGRATE_VF_RESET, model_name);
+	mig_snapshot_compare(before, after, known);
+	unsigned reset = vfs_reset(before, after);
+	if (reset)
+		tap_diag("migrate: %s: %u VF(s) read device_status 0 on the destination", how, reset);
+	kick_all(e);
+	vt_drain_expected(t, DRAIN_TIMEOUT_US);
+	in_flight_verdict(t, reset ? known : NULL);
+	reopen_reset_vfs(e, t, after);
+	vt_resync(t);
+	vt_phase_begin(t);
+	vt_round(t, ROUND_FRAMES, "after the migration", R_TRAFFIC);
+	tap_prefix_pop();
+}
+
+/* VF disable/enable on the destination, then traffic on the new VFs. */
+static void vf_cycle(struct venv *e, struct vt *t)
+{
+	struct pci_func *pf = the_pf(e);
+	uint16_t n = pci_sriov_num_vfs(pf);
+	for (size_t i = 0; i < e->n; i++)
+		if (e->fn[i].vf_no)
+			venv_retire(e, i);
+	pci_sriov_disable(pf);
+	tap_check_eq((uint64_t)pci_sriov_enable(pf, n), 0, R_VF_CYCLE, "%u VFs enabled again after the migrations",
+	             n);
+	venv_refresh(e);
+	for (size_t i = 0; i < e->n; i++) {
+		struct venv_fn *fn = &e->fn[i];
+		if (!fn->vf_no)
+			continue;
+		int rc = venv_open(e, i, &venv_default_opts);
+		tap_prefix_push("%s", fn->name);
+		tap_check(rc == 0, R_VF_CYCLE, rc ? fn->nd->err : "up", "up", "re-initialised after VF re-enable");
+		tap_prefix_pop();
+	}
+	vt_resync(t);
+	vt_phase_begin(t);
+	vt_round(t, ROUND_FRAMES, "after VF disable/enable", R_VF_CYCLE);
+}
+
+/* VF Enable and VF MSE cleared, NumVFs left as it was; migrate. */
+static void migrate_vfs_disabled(struct venv *e, struct vt *t, struct mig_snapshot *before,
+                                 struct mig_snapshot *after)
+{
+	struct pci_func *pf = the_pf(e);
+	tap_prefix_push("VF Enable clear");
+	for (size_t i = 0; i < e->n; i++)
+		if (e->fn[i].vf_no)
+			venv_retire(e, i);
+	vt_drain(t, 2000, 200000); /* what the hub still carried to the PF */
+	uint16_t off = (uint16_t)(pf->sriov_cap + PCI_SRIOV_CTRL);
+	pci_cfg_write16(pf->rid, off,
+	                pci_cfg_read16(pf->rid, off) & (uint16_t) ~(PCI_SRIOV_CTRL_VFE | PCI_SRIOV_CTRL_MSE));
+	take_settled(e, before, after);
+	char got[48];
+	snprintf(got, sizeof(got), "%zu answer", mig_vfs_answering(before));
+	tap_check(mig_vfs_answering(before) == 0, R_VF_NONE, got, "0 answer", "no VF answers before the migration");
+	if (ask_migrate("file")) {
+		take(e, after);
+		mig_snapshot_compare(before, after, NULL);
+		snprintf(got, sizeof(got), "%zu answer", mig_vfs_answering(after));
+		tap_check(mig_vfs_answering(after) == 0, R_VF_NONE, got, "0 answer",
+		          "no VF appears after the migration");
+	}
+	tap_prefix_pop();
+}
+
+static void run(const struct run_config *cfg)
+{
+	if (!cfg || cfg->vfs < 2) {
+		tap_skip("needs a PF with at least 2 VFs (--vfs 2 or more)", "migrate");
+		return;
+	}
+	struct run_config one_less = *cfg;
+	one_less.vfs = cfg->vfs - 1; /* NumVFs < TotalVFs */
+	migrate_deviations_register();
+	if (cfg->model)
+		model_name = cfg->model;
+	pci_sriov_set_page_bytes(PAGE_BYTES);
+	struct venv *e = venv_get(&one_less);
+	if (!e)
+		return;
+	struct pci_func *pf = the_pf(e);
+	check_setup(pf);
+	if (open_all(e) < 2) {
+		tap_skip("fewer than two functions up", "migrations");
+		return;
+	}
+	struct mig_snapshot *before = malloc(sizeof(*before)), *after = malloc(sizeof(*after));
+	if (!before || !after) {
+		tap_bail_out("migrate: out of memory for the snapshots");
+		return;
+	}
+	struct vt *t = vt_new(e);
+	vt_resync(t);
+	vt_phase_begin(t);
+	vt_round(t, ROUND_FRAMES, "before any migration", R_TRAFFIC);
+	migrate_running(e, t, "file", before, after);
+	migrate_running(e, t, "tcp", before, after);
+	vf_cycle(e, t);
+	migrate_vfs_disabled(e, t, before, after);
+	pci_sriov_set_page_bytes(0);
+}
+
+VFPROBE_SUITE(migrate, "migrate",
+              "the VM migrated by the host (to a file, live over TCP) with VFs enabled and frames in flight", run,
+              0, NULL);
