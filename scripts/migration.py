@@ -16,6 +16,7 @@ The destination sends no self-announce frames (announce-rounds 0), so the
 guest's rings see only its own traffic."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -27,6 +28,7 @@ import qmp_events
 MIGRATE_TIMEOUT_S = 30.0
 MIGRATE_POLL_S = 0.05
 SOURCE_QUIT_TIMEOUT_S = 5.0
+DEST_EXIT_WAIT_S = 2.0  # a destination that refused the stream exits on its own
 HOWS = ("file", "tcp")
 STATE_FILE = "vm.state"
 
@@ -65,11 +67,16 @@ class Destination:
             self.stop()
             raise qmp_events.EventError(f"destination QEMU: {e}")
 
-    def stderr_tail(self):
-        if self.proc.poll() is None:
-            return ""
+    def exit_reason(self):
+        """Why the destination QEMU exited (its last line of stderr), or
+        None when it still runs DEST_EXIT_WAIT_S after the failure."""
+        try:
+            self.proc.wait(timeout=DEST_EXIT_WAIT_S)
+        except subprocess.TimeoutExpired:
+            return None
         lines = self.proc.stderr.read().decode("utf-8", "replace").strip().splitlines()
-        return f": {lines[-1]}" if lines else ""
+        last = re.sub(r"^\S*qemu-system-\S+: ", "", lines[-1]) if lines else "no message"
+        return f"destination QEMU exited (status {self.proc.returncode}): {last}"
 
     def stop(self):
         self.channel.close()
@@ -128,10 +135,22 @@ def migrate(host, how):
         wait_migration(dest.channel, "destination")
         wait_running(dest.channel)
     except qmp_events.EventError as e:
-        tail = dest.stderr_tail()
+        why = dest.exit_reason() or str(e)
         dest.stop()
-        raise qmp_events.EventError(f"{e}{tail}")
+        resume_source(host.channel)
+        raise qmp_events.EventError(why)
     return dest
+
+
+def resume_source(channel):
+    """A source paused by a migration that then failed runs the guest
+    again, so the guest reads the error answer instead of waiting out its
+    deadline."""
+    try:
+        if channel.command("query-status").get("status") in ("postmigrate", "paused", "finish-migrate"):
+            channel.command("cont")
+    except qmp_events.EventError:
+        pass  # the source is gone too: its exit is the verdict
 
 
 def stop_source(proc, channel):
