@@ -23,12 +23,12 @@
 
 #define R_EVENT "vfprobe host events (lib/host_event.h): the host migrates the VM and answers ok"
 #define R_SETUP                                                                                              \
-	"suite migrate: the state to migrate is set up (NumVFs < TotalVFs, PCIe 6.0 §9.3.3.7; "            \
+	"suite migrate: the state to migrate is set up (NumVFs < TotalVFs, PCIe 6.0 §9.3.3.7; "             \
 	"a System Page Size other than 4 KiB, §9.3.3.13; VF BARs assigned, §9.3.3.14)"
-#define R_OPEN      "virtio v1.3 §3.1.1 Driver Requirements: Device Initialization"
-#define R_RX_MODE   "virtio v1.3 §5.1.6.5.1 Packet Receive Filtering: VIRTIO_NET_CTRL_RX_PROMISC off is acked"
+#define R_OPEN    "virtio v1.3 §3.1.1 Driver Requirements: Device Initialization"
+#define R_RX_MODE "virtio v1.3 §5.1.6.5.1 Packet Receive Filtering: VIRTIO_NET_CTRL_RX_PROMISC off is acked"
 #define R_IN_FLIGHT                                                                                          \
-	"virtio v1.3 §2.7.13 / §5.1.6.2: buffers made available before a migration are used "               \
+	"virtio v1.3 §2.7.13 / §5.1.6.2: buffers made available before a migration are used "              \
 	"exactly once after it: every frame in flight arrives once, in order, byte for byte"
 #define R_TRAFFIC "virtio v1.3 §5.1.6 Device Operation: the datapath goes on after a migration"
 #define R_VF_CYCLE                                                                                           \
@@ -38,14 +38,14 @@
 	"PCIe 6.0 §9.3.3.3.1 VF Enable: with VF Enable clear (NumVFs kept) no VF answers on the "           \
 	"destination"
 
-#define EVENT_TIMEOUT_US  60000000ULL /* a migration under TCG, destination start included */
-#define DRAIN_TIMEOUT_US  3000000ULL
-#define SETTLE_US         50000u /* between two snapshots that must agree */
-#define SETTLE_TRIES      20u
-#define PAGE_BYTES        8192u /* System Page Size bit 1 (§9.3.3.13) */
-#define KICKED_IN_FLIGHT  4u    /* per function: sent, landed in RX rings, not read */
-#define POSTED_IN_FLIGHT  4u    /* per function: made available, not kicked */
-#define ROUND_FRAMES      16u
+#define EVENT_TIMEOUT_US 60000000ULL /* a migration under TCG, destination start included */
+#define DRAIN_TIMEOUT_US 3000000ULL
+#define SETTLE_US        50000u /* between two snapshots that must agree */
+#define SETTLE_TRIES     20u
+#define PAGE_BYTES       8192u /* System Page Size bit 1 (§9.3.3.13) */
+#define KICKED_IN_FLIGHT 4u    /* per function: sent, landed in RX rings, not read */
+#define POSTED_IN_FLIGHT 4u    /* per function: made available, not kicked */
+#define ROUND_FRAMES     16u
 
 static const struct net_opts mig_opts = {.rx_buf_len = 2048, .ctrl_vq = true, .ctrl_no_vlan = true};
 
@@ -95,7 +95,8 @@ static unsigned open_all(struct venv *e)
 		if (tap_check(rc == 0, R_OPEN, rc ? fn->nd->err : "up", "up", "opened")) {
 			up++;
 			uint8_t ack = 0xff;
-			enum net_ctrl_result res = net_ctrl_rx_mode(fn->nd, VIRTIO_NET_CTRL_RX_PROMISC, false, &ack);
+			enum net_ctrl_result res =
+			    net_ctrl_rx_mode(fn->nd, VIRTIO_NET_CTRL_RX_PROMISC, false, &ack);
 			if (res == NET_CTRL_NO_QUEUE)
 				tap_skip("no control queue negotiated", "RX mode set");
 			else
@@ -124,7 +125,8 @@ static void put_in_flight(struct vt *t)
 		fn->port.ops->reap(&fn->port);
 		for (unsigned k = 0; k < POSTED_IN_FLIGHT; k++) {
 			uint32_t seq = t->tx_seq[s];
-			size_t len = vt_build(t->buf, vt_size(seq, 60 + s * 61, 97), (unsigned)s, seq, fn->nd->mac);
+			size_t len =
+			    vt_build(t->buf, vt_size(seq, 60 + s * 61, 97), (unsigned)s, seq, fn->nd->mac);
 			if (fn->port.ops->tx(&fn->port, t->buf, len) != 0)
 				break;
 			t->tx_seq[s]++;
@@ -188,7 +190,8 @@ static void in_flight_verdict(struct vt *t, const char *known)
 			due += vt_phase_due(t, r, s);
 		const struct vt_rx_stats *st = &t->rx[r];
 		char got[200];
-		snprintf(got, sizeof(got), "%llu of %llu intact, lost %llu, reordered %llu, corrupt %llu, leaked %llu%s%s",
+		snprintf(got, sizeof(got),
+		         "%llu of %llu intact, lost %llu, reordered %llu, corrupt %llu, leaked %llu%s%s",
 		         (unsigned long long)st->ok, (unsigned long long)due, (unsigned long long)st->lost,
 		         (unsigned long long)st->reordered, (unsigned long long)st->corrupt,
 		         (unsigned long long)st->leaked, st->first_err[0] ? "; " : "", st->first_err);
@@ -196,7 +199,8 @@ static void in_flight_verdict(struct vt *t, const char *known)
 		          !st->leaked;
 		tap_prefix_push("%s", fn->name);
 		tap_check_kfail(known, ok, R_IN_FLIGHT, got, "every frame due once, in order",
-		                "the %llu frames in flight across the migration arrive", (unsigned long long)due);
+		                "the %llu frames in flight across the migration arrive",
+		                (unsigned long long)due);
 		tap_prefix_pop();
 	}
 }
@@ -211,7 +215,8 @@ static void reopen_reset_vfs(struct venv *e, struct vt *t, const struct mig_snap
 			continue;
 		int rc = venv_open(e, i, &mig_opts);
 		tap_prefix_push("%s", fn->name);
-		tap_check(rc == 0, R_OPEN, rc ? fn->nd->err : "up", "up", "initialised again after the migration reset it");
+		tap_check(rc == 0, R_OPEN, rc ? fn->nd->err : "up", "up",
+		          "initialised again after the migration reset it");
 		tap_prefix_pop();
 		vt_wait_function(t, i);
 	}
@@ -261,8 +266,8 @@ static void vf_cycle(struct venv *e, struct vt *t)
 		if (e->fn[i].vf_no)
 			venv_retire(e, i);
 	pci_sriov_disable(pf);
-	tap_check_eq((uint64_t)pci_sriov_enable(pf, n), 0, R_VF_CYCLE, "%u VFs enabled again after the migrations",
-	             n);
+	tap_check_eq((uint64_t)pci_sriov_enable(pf, n), 0, R_VF_CYCLE,
+	             "%u VFs enabled again after the migrations", n);
 	venv_refresh(e);
 	for (size_t i = 0; i < e->n; i++) {
 		struct venv_fn *fn = &e->fn[i];
@@ -270,7 +275,8 @@ static void vf_cycle(struct venv *e, struct vt *t)
 			continue;
 		int rc = venv_open(e, i, &venv_default_opts);
 		tap_prefix_push("%s", fn->name);
-		tap_check(rc == 0, R_VF_CYCLE, rc ? fn->nd->err : "up", "up", "re-initialised after VF re-enable");
+		tap_check(rc == 0, R_VF_CYCLE, rc ? fn->nd->err : "up", "up",
+		          "re-initialised after VF re-enable");
 		tap_prefix_pop();
 	}
 	vt_resync(t);
@@ -294,7 +300,8 @@ static void migrate_vfs_disabled(struct venv *e, struct vt *t, struct mig_snapsh
 	take_settled(e, before, after);
 	char got[48];
 	snprintf(got, sizeof(got), "%zu answer", mig_vfs_answering(before));
-	tap_check(mig_vfs_answering(before) == 0, R_VF_NONE, got, "0 answer", "no VF answers before the migration");
+	tap_check(mig_vfs_answering(before) == 0, R_VF_NONE, got, "0 answer",
+	          "no VF answers before the migration");
 	if (ask_migrate("file")) {
 		take(e, after);
 		mig_snapshot_compare(before, after, NULL);
@@ -343,5 +350,5 @@ static void run(const struct run_config *cfg)
 }
 
 VFPROBE_SUITE(migrate, "migrate",
-              "the VM migrated by the host (to a file, live over TCP) with VFs enabled and frames in flight", run,
-              0, NULL);
+              "the VM migrated by the host (to a file, live over TCP) with VFs enabled and frames in flight",
+              run, 0, NULL);

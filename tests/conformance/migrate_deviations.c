@@ -7,8 +7,9 @@
 static const struct deviation migrate_deviations[] = {
     {
         .id = MIGRATE_VF_RESET,
-        .rule = "PCIe 6.0 §9.3.3.3.1 VF Enable with virtio v1.3 §4.1.4.3: a migration keeps each enabled VF's "
-                "configuration header and virtio state; nothing resets a VF the guest did not reset",
+        .rule =
+            "PCIe 6.0 §9.3.3.3.1 VF Enable with virtio v1.3 §4.1.4.3: a migration keeps each enabled VF's "
+            "configuration header and virtio state; nothing resets a VF the guest did not reset",
         .evidence = "on the destination every enabled VF reads Command 0 (Memory Space and Bus Master were "
                     "set), device_status 0 (was 0x0f), features 0 and num_queues 0: the VF was reset, so its "
                     "frames in flight are lost and the driver must initialise it again",

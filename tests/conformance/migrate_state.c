@@ -8,13 +8,13 @@
 #include "sriov.h"
 
 #define R_SRIOV_CTRL                                                                                         \
-	"PCIe 6.0 §9.3.3.3 SR-IOV Control: VF Enable, VF MSE and ARI Capable Hierarchy "                   \
+	"PCIe 6.0 §9.3.3.3 SR-IOV Control: VF Enable, VF MSE and ARI Capable Hierarchy "                    \
 	"keep the values software wrote across a migration"
 #define R_NUM_VFS "PCIe 6.0 §9.3.3.7 NumVFs: keeps the value software wrote across a migration"
 #define R_PGSIZE  "PCIe 6.0 §9.3.3.13 System Page Size: keeps the value software wrote across a migration"
 #define R_VF_BARS "PCIe 6.0 §9.3.3.14 VF BAR0-5: keep the addresses software assigned across a migration"
 #define R_SRIOV_RO                                                                                           \
-	"PCIe 6.0 §9.3.3.1-12: the SR-IOV capability's other registers (header, capabilities, "            \
+	"PCIe 6.0 §9.3.3.1-12: the SR-IOV capability's other registers (header, capabilities, "             \
 	"InitialVFs, TotalVFs, First VF Offset, VF Stride, VF Device ID, Supported Page Sizes) "             \
 	"read the same after a migration"
 #define R_CHAIN                                                                                              \
@@ -23,7 +23,7 @@
 #define R_HEADER                                                                                             \
 	"PCIe 6.0 §7.5.1 / §9.3.4: a function's configuration header reads the same after a migration"
 #define R_VF_ABSENT                                                                                          \
-	"PCIe 6.0 §9.3.3.3.1 VF Enable / §9.3.3.7 NumVFs: only NumVFs VFs answer while VF Enable is "       \
+	"PCIe 6.0 §9.3.3.3.1 VF Enable / §9.3.3.7 NumVFs: only NumVFs VFs answer while VF Enable is "      \
 	"set, none while it is clear, after a migration as before"
 #define R_STATUS   "virtio v1.3 §4.1.4.3 device_status: the same after a migration"
 #define R_FEATURES "virtio v1.3 §4.1.4.3 device_feature / driver_feature: the same after a migration"
@@ -44,8 +44,8 @@ static void read_header(struct mig_fn *f)
 static void read_chain(struct mig_snapshot *s, pci_rid rid)
 {
 	s->chain_len = 0;
-	for (uint16_t at = pci_cfg_read8(rid, PCI_CAPABILITY_LIST) & 0xfc;
-	     at && s->chain_len < MIG_CHAIN_MAX; at = pci_cfg_read8(rid, (uint16_t)(at + 1)) & 0xfc) {
+	for (uint16_t at = pci_cfg_read8(rid, PCI_CAPABILITY_LIST) & 0xfc; at && s->chain_len < MIG_CHAIN_MAX;
+	     at = pci_cfg_read8(rid, (uint16_t)(at + 1)) & 0xfc) {
 		s->chain_ids[s->chain_len] = pci_cfg_read8(rid, at);
 		s->chain[s->chain_len++] = at;
 	}
@@ -135,7 +135,8 @@ static bool same_dwords(const uint32_t *a, const uint32_t *b, unsigned from, uns
 {
 	for (unsigned i = from; i < to; i++)
 		if (a[i] != b[i]) {
-			snprintf(got, cap, "dword at 0x%x: 0x%08x before, 0x%08x after", base + i * 4, a[i], b[i]);
+			snprintf(got, cap, "dword at 0x%x: 0x%08x before, 0x%08x after", base + i * 4, a[i],
+			         b[i]);
 			return false;
 		}
 	snprintf(got, cap, "the same");
@@ -155,8 +156,8 @@ static void check_sriov(const struct mig_snapshot *a, const struct mig_snapshot 
 	uint32_t pa = a->sriov[PCI_SRIOV_SYS_PGSIZE / 4], pb = b->sriov[PCI_SRIOV_SYS_PGSIZE / 4];
 	snprintf(got, sizeof(got), "0x%x before, 0x%x after", pa, pb);
 	tap_check(pa == pb, R_PGSIZE, got, "the same", "System Page Size (0x%x)", pa);
-	bool ok = same_dwords(a->sriov, b->sriov, PCI_SRIOV_BAR / 4, PCI_SRIOV_BAR / 4 + PCI_NUM_BARS, cap_off,
-	                      got, sizeof(got));
+	bool ok = same_dwords(a->sriov, b->sriov, PCI_SRIOV_BAR / 4, PCI_SRIOV_BAR / 4 + PCI_NUM_BARS,
+	                      cap_off, got, sizeof(got));
 	tap_check(ok, R_VF_BARS, got, "the same", "VF BAR0-5");
 	/* Control/Status, NumVFs and the writable registers are checked above. */
 	static const unsigned ro[] = {0x00, 0x04, 0x0c, 0x14, 0x18, 0x1c, 0x3c};
@@ -175,23 +176,27 @@ static void check_chain(const struct mig_snapshot *a, const struct mig_snapshot 
 		snprintf(got, sizeof(got), "%zu capabilities before, %zu after", a->chain_len, b->chain_len);
 	for (size_t i = 0; ok && i < a->chain_len; i++)
 		if (a->chain[i] != b->chain[i] || a->chain_ids[i] != b->chain_ids[i]) {
-			snprintf(got, sizeof(got), "capability %zu: ID 0x%x at 0x%x before, ID 0x%x at 0x%x after", i,
+			snprintf(got, sizeof(got),
+			         "capability %zu: ID 0x%x at 0x%x before, ID 0x%x at 0x%x after", i,
 			         a->chain_ids[i], a->chain[i], b->chain_ids[i], b->chain[i]);
 			ok = false;
 		}
-	tap_check(ok, R_CHAIN, got, "the same", "the PF's capability chains (%zu capabilities)", a->chain_len);
+	tap_check(ok, R_CHAIN, got, "the same", "the PF's capability chains (%zu capabilities)",
+	          a->chain_len);
 }
 
 static void check_virtio(const struct mig_virtio *a, const struct mig_virtio *b, const char *known)
 {
 	char got[MIG_TEXT_MAX];
 	snprintf(got, sizeof(got), "0x%02x before, 0x%02x after", a->status, b->status);
-	tap_check_kfail(known, a->status == b->status, R_STATUS, got, "the same", "device_status (0x%02x)", a->status);
+	tap_check_kfail(known, a->status == b->status, R_STATUS, got, "the same", "device_status (0x%02x)",
+	                a->status);
 	snprintf(got, sizeof(got), "device 0x%llx/driver 0x%llx before, 0x%llx/0x%llx after",
 	         (unsigned long long)a->device_features, (unsigned long long)a->driver_features,
 	         (unsigned long long)b->device_features, (unsigned long long)b->driver_features);
-	tap_check_kfail(known, a->device_features == b->device_features && a->driver_features == b->driver_features,
-	          R_FEATURES, got, "the same", "device_feature and driver_feature");
+	tap_check_kfail(known,
+	                a->device_features == b->device_features && a->driver_features == b->driver_features,
+	                R_FEATURES, got, "the same", "device_feature and driver_feature");
 	bool regs = a->num_queues == b->num_queues, idx = true;
 	char got_idx[MIG_TEXT_MAX] = "the same";
 	snprintf(got, sizeof(got), regs ? "the same" : "num_queues %u before, %u after", a->num_queues,
@@ -202,18 +207,21 @@ static void check_virtio(const struct mig_virtio *a, const struct mig_virtio *b,
 		             x->notify_off != y->notify_off || x->desc != y->desc || x->driver != y->driver ||
 		             x->device != y->device)) {
 			snprintf(got, sizeof(got),
-			         "queue %u: size %u enable %u desc 0x%llx before, size %u enable %u desc 0x%llx after",
+			         "queue %u: size %u enable %u desc 0x%llx before, size %u enable %u desc "
+			         "0x%llx after",
 			         q, x->size, x->enable, (unsigned long long)x->desc, y->size, y->enable,
 			         (unsigned long long)y->desc);
 			regs = false;
 		}
 		if (idx && (x->avail_idx != y->avail_idx || x->used_idx != y->used_idx)) {
-			snprintf(got_idx, sizeof(got_idx), "queue %u: avail %u used %u before, avail %u used %u after",
-			         q, x->avail_idx, x->used_idx, y->avail_idx, y->used_idx);
+			snprintf(got_idx, sizeof(got_idx),
+			         "queue %u: avail %u used %u before, avail %u used %u after", q, x->avail_idx,
+			         x->used_idx, y->avail_idx, y->used_idx);
 			idx = false;
 		}
 	}
-	tap_check_kfail(known, regs, R_QUEUES, got, "the same", "queue registers of %u queues", a->num_queues);
+	tap_check_kfail(known, regs, R_QUEUES, got, "the same", "queue registers of %u queues",
+	                a->num_queues);
 	tap_check_kfail(known, idx, R_INDEXES, got_idx, "the same", "avail and used indexes");
 }
 
@@ -241,8 +249,8 @@ void mig_snapshot_compare(const struct mig_snapshot *a, const struct mig_snapsho
 			continue;
 		}
 		snprintf(got, sizeof(got), "%s", b->vf[i].answers ? "answers" : "no answer");
-		tap_check(!b->vf[i].answers, R_VF_ABSENT, got, "no answer", "%s (not enabled) does not appear",
-		          name);
+		tap_check(!b->vf[i].answers, R_VF_ABSENT, got, "no answer",
+		          "%s (not enabled) does not appear", name);
 	}
 }
 

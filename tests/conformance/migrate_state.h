@@ -15,10 +15,10 @@
 #include "pci/pci_regs.h"
 #include "virtio/vpci.h"
 
-#define MIG_MAX_VFS     16
-#define MIG_HEADER_DW   16 /* the type 0 header, PCIe 6.0 §7.5.1 */
-#define MIG_CHAIN_MAX   24
-#define MIG_TEXT_MAX    160
+#define MIG_MAX_VFS   16
+#define MIG_HEADER_DW 16 /* the type 0 header, PCIe 6.0 §7.5.1 */
+#define MIG_CHAIN_MAX 24
+#define MIG_TEXT_MAX  160
 
 struct mig_queue {
 	uint16_t size, enable, msix, notify_off;
@@ -27,7 +27,7 @@ struct mig_queue {
 };
 
 struct mig_virtio {
-	bool read;  /* false: the function had no open device */
+	bool read; /* false: the function had no open device */
 	uint8_t status;
 	uint64_t device_features, driver_features;
 	uint16_t num_queues, config_msix;
@@ -47,7 +47,7 @@ struct mig_snapshot {
 	uint16_t chain[MIG_CHAIN_MAX];        /* offset of each capability, standard then extended */
 	uint16_t chain_ids[MIG_CHAIN_MAX];
 	size_t chain_len;
-	size_t nvf;                   /* VFs read: TotalVFs (to see that none appears) */
+	size_t nvf; /* VFs read: TotalVFs (to see that none appears) */
 	struct mig_fn pf, vf[MIG_MAX_VFS];
 };
 
