@@ -16,6 +16,7 @@
 #include "boot/timer.h"
 #include "deviations.h"
 #include "migrate_deviations.h"
+#include "migrate_filter.h"
 #include "migrate_state.h"
 #include "pci/pci_regs.h"
 #include "traffic_check.h"
@@ -25,8 +26,14 @@
 #define R_SETUP                                                                                              \
 	"suite migrate: the state to migrate is set up (NumVFs < TotalVFs, PCIe 6.0 §9.3.3.7; "             \
 	"a System Page Size other than 4 KiB, §9.3.3.13; VF BARs assigned, §9.3.3.14)"
-#define R_OPEN    "virtio v1.3 §3.1.1 Driver Requirements: Device Initialization"
-#define R_RX_MODE "virtio v1.3 §5.1.6.5.1 Packet Receive Filtering: VIRTIO_NET_CTRL_RX_PROMISC off is acked"
+#define R_OPEN "virtio v1.3 §3.1.1 Driver Requirements: Device Initialization"
+#define R_FILTER_SET                                                                                         \
+	"virtio v1.3 §5.1.6.5.1-2: VIRTIO_NET_CTRL_RX_PROMISC off and VIRTIO_NET_CTRL_MAC_TABLE_SET "       \
+	"are acked"
+#define R_FILTER                                                                                             \
+	"virtio v1.3 §5.1.6.5.1-2 Packet Receive Filtering / MAC Address Filtering: with promiscuous "      \
+	"mode off a function takes a unicast frame to its MAC table and not one outside it, "                \
+	"before a migration and after it"
 #define R_IN_FLIGHT                                                                                          \
 	"virtio v1.3 §2.7.13 / §5.1.6.2: buffers made available before a migration are used "              \
 	"exactly once after it: every frame in flight arrives once, in order, byte for byte"
@@ -85,6 +92,52 @@ static void check_setup(struct pci_func *pf)
 	tap_check(assigned > 0, R_SETUP, assigned ? "assigned" : "none", "assigned", "VF BARs assigned");
 }
 
+static void set_filter(struct venv_fn *fn)
+{
+	char why[80];
+	if (!fn->nd->ctrl) {
+		tap_skip("no control queue negotiated", "receive filter set");
+		return;
+	}
+	bool ok = mig_filter_set(fn->nd, why, sizeof(why));
+	tap_check(ok, R_FILTER_SET, why, "acked", "promiscuous mode off, a one-entry unicast MAC table");
+}
+
+/* The probe from function s, judged at every other function r with
+ * want_checked(r); known: the deviation those checks are reported under. */
+static void check_filter(struct venv *e, size_t s, bool (*want_checked)(const struct venv_fn *),
+                         const char *when, const char *known)
+{
+	static unsigned run;
+	struct mig_filter_seen seen[VENV_MAX];
+	if (mig_filter_probe(e, s, ++run, seen) != 0) {
+		tap_skip("the probe's sender could not send", "receive filter %s", when);
+		return;
+	}
+	for (size_t r = 0; r < e->n; r++) {
+		struct venv_fn *fn = &e->fn[r];
+		if (r == s || !fn->up || !fn->nd->ctrl || !want_checked(fn))
+			continue;
+		char got[64];
+		snprintf(got, sizeof(got), "table's frame %s, other frame %s",
+		         seen[r].in ? "taken" : "missed", seen[r].out ? "taken" : "dropped");
+		tap_prefix_push("%s", fn->name);
+		tap_check_kfail(known, seen[r].in && !seen[r].out, R_FILTER, got,
+		                "table's frame taken, other dropped", "receive filter %s", when);
+		tap_prefix_pop();
+	}
+}
+
+static bool is_vf(const struct venv_fn *fn)
+{
+	return fn->vf_no != 0;
+}
+
+static bool is_pf(const struct venv_fn *fn)
+{
+	return fn->vf_no == 0;
+}
+
 static unsigned open_all(struct venv *e)
 {
 	unsigned up = 0;
@@ -94,14 +147,7 @@ static unsigned open_all(struct venv *e)
 		int rc = venv_open(e, i, &mig_opts);
 		if (tap_check(rc == 0, R_OPEN, rc ? fn->nd->err : "up", "up", "opened")) {
 			up++;
-			uint8_t ack = 0xff;
-			enum net_ctrl_result res =
-			    net_ctrl_rx_mode(fn->nd, VIRTIO_NET_CTRL_RX_PROMISC, false, &ack);
-			if (res == NET_CTRL_NO_QUEUE)
-				tap_skip("no control queue negotiated", "RX mode set");
-			else
-				tap_check(res == NET_CTRL_DONE && ack == VIRTIO_NET_OK, R_RX_MODE,
-				          net_ctrl_result_name(res), "DONE, ack OK", "promiscuous mode off");
+			set_filter(fn);
 		}
 		tap_prefix_pop();
 	}
@@ -250,7 +296,9 @@ static void migrate_running(struct venv *e, struct vt *t, const char *how, struc
 	kick_all(e);
 	vt_drain_expected(t, DRAIN_TIMEOUT_US);
 	in_flight_verdict(t, reset ? known : NULL);
+	check_filter(e, 0, is_vf, "after the migration", reset ? known : NULL);
 	reopen_reset_vfs(e, t, after);
+	check_filter(e, 1, is_pf, "after the migration", NULL);
 	vt_resync(t);
 	vt_phase_begin(t);
 	vt_round(t, ROUND_FRAMES, "after the migration", R_TRAFFIC);
@@ -342,6 +390,8 @@ static void run(const struct run_config *cfg)
 	vt_resync(t);
 	vt_phase_begin(t);
 	vt_round(t, ROUND_FRAMES, "before any migration", R_TRAFFIC);
+	check_filter(e, 0, is_vf, "before any migration", NULL);
+	check_filter(e, 1, is_pf, "before any migration", NULL);
 	migrate_running(e, t, "file", before, after);
 	migrate_running(e, t, "tcp", before, after);
 	vf_cycle(e, t);
