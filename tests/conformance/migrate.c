@@ -19,6 +19,7 @@
 #include "migrate_filter.h"
 #include "migrate_state.h"
 #include "pci/pci_regs.h"
+#include "sriov.h"
 #include "traffic_check.h"
 #include "virtio/net_ctrl.h"
 
@@ -41,6 +42,10 @@
 #define R_VF_CYCLE                                                                                           \
 	"PCIe 6.0 §9.3.3.3.1 VF Enable: clearing and setting VF Enable after a migration gives "            \
 	"working VFs"
+#define R_OVERFLOW                                                                                           \
+	"PCIe 6.0 §9.3.3.7 NumVFs (a value above TotalVFs gives undefined results) with §9.3.3.3.1 "       \
+	"VF Enable: whatever it does, the device stays sane: the PF answers and no VF beyond TotalVFs "      \
+	"appears"
 #define R_VF_NONE                                                                                            \
 	"PCIe 6.0 §9.3.3.3.1 VF Enable: with VF Enable clear (NumVFs kept) no VF answers on the "           \
 	"destination"
@@ -306,16 +311,14 @@ static void migrate_running(struct venv *e, struct vt *t, const char *how, struc
 }
 
 /* VF disable/enable on the destination, then traffic on the new VFs. */
-static void vf_cycle(struct venv *e, struct vt *t)
+static void vf_cycle(struct venv *e, struct vt *t, uint16_t n, const char *when)
 {
 	struct pci_func *pf = the_pf(e);
-	uint16_t n = pci_sriov_num_vfs(pf);
 	for (size_t i = 0; i < e->n; i++)
 		if (e->fn[i].vf_no)
 			venv_retire(e, i);
 	pci_sriov_disable(pf);
-	tap_check_eq((uint64_t)pci_sriov_enable(pf, n), 0, R_VF_CYCLE,
-	             "%u VFs enabled again after the migrations", n);
+	tap_check_eq((uint64_t)pci_sriov_enable(pf, n), 0, R_VF_CYCLE, "%u VFs enabled again %s", n, when);
 	venv_refresh(e);
 	for (size_t i = 0; i < e->n; i++) {
 		struct venv_fn *fn = &e->fn[i];
@@ -329,11 +332,42 @@ static void vf_cycle(struct venv *e, struct vt *t)
 	}
 	vt_resync(t);
 	vt_phase_begin(t);
-	vt_round(t, ROUND_FRAMES, "after VF disable/enable", R_VF_CYCLE);
+	char phase[80];
+	snprintf(phase, sizeof(phase), "VFs enabled again %s", when);
+	vt_round(t, ROUND_FRAMES, phase, R_VF_CYCLE);
 }
 
-/* VF Enable and VF MSE cleared, NumVFs left as it was; migrate. */
-static void migrate_vfs_disabled(struct venv *e, struct vt *t, struct mig_snapshot *before,
+/* On the destination of a migration with VF Enable clear: NumVFs =
+ * TotalVFs + 1, then VF Enable. PCIe 6.0 §9.3.3.7 leaves the result
+ * undefined; the PF must go on answering and no VF beyond TotalVFs may
+ * appear (the write mask the destination rebuilds must not let VF Enable
+ * through, hw/pci/pcie_sriov.c consume_config). Left with VF Enable clear
+ * and NumVFs 0. */
+static void vf_enable_overflow(struct pci_func *pf)
+{
+	uint16_t c = pf->sriov_cap, ctrl = (uint16_t)(c + PCI_SRIOV_CTRL);
+	uint16_t total = pci_cfg_read16(pf->rid, (uint16_t)(c + PCI_SRIOV_TOTAL_VF));
+	pci_cfg_write16(pf->rid, (uint16_t)(c + PCI_SRIOV_NUM_VF), (uint16_t)(total + 1));
+	pci_cfg_write16(pf->rid, ctrl,
+	                (uint16_t)(pci_cfg_read16(pf->rid, ctrl) | PCI_SRIOV_CTRL_VFE | PCI_SRIOV_CTRL_MSE));
+	udelay(PCI_SRIOV_VF_ENABLE_WAIT_US);
+	uint16_t now = pci_cfg_read16(pf->rid, ctrl);
+	bool beyond = sriov_rid_answers(pci_sriov_vf_rid(pf, total));
+	bool pf_ok = sriov_rid_answers(pf->rid);
+	char got[96];
+	snprintf(got, sizeof(got), "VF Enable reads %u, VF %u %s, PF %s", now & PCI_SRIOV_CTRL_VFE, total + 1,
+	         beyond ? "answers" : "does not answer", pf_ok ? "answers" : "gone");
+	tap_check(pf_ok && !beyond, R_OVERFLOW, got, "PF answers, no VF beyond TotalVFs",
+	          "NumVFs = TotalVFs + 1 and VF Enable on the destination");
+	pci_cfg_write16(pf->rid, ctrl,
+	                pci_cfg_read16(pf->rid, ctrl) &
+	                    (uint16_t) ~(PCI_SRIOV_CTRL_VFE | PCI_SRIOV_CTRL_MSE));
+	pci_cfg_write16(pf->rid, (uint16_t)(c + PCI_SRIOV_NUM_VF), 0);
+}
+
+/* VF Enable and VF MSE cleared, NumVFs left as it was; migrate. true
+ * when the host migrated. */
+static bool migrate_vfs_disabled(struct venv *e, struct vt *t, struct mig_snapshot *before,
                                  struct mig_snapshot *after)
 {
 	struct pci_func *pf = the_pf(e);
@@ -350,7 +384,8 @@ static void migrate_vfs_disabled(struct venv *e, struct vt *t, struct mig_snapsh
 	snprintf(got, sizeof(got), "%zu answer", mig_vfs_answering(before));
 	tap_check(mig_vfs_answering(before) == 0, R_VF_NONE, got, "0 answer",
 	          "no VF answers before the migration");
-	if (ask_migrate("file")) {
+	bool migrated = ask_migrate("file");
+	if (migrated) {
 		take(e, after);
 		mig_snapshot_compare(before, after, NULL);
 		snprintf(got, sizeof(got), "%zu answer", mig_vfs_answering(after));
@@ -358,6 +393,7 @@ static void migrate_vfs_disabled(struct venv *e, struct vt *t, struct mig_snapsh
 		          "no VF appears after the migration");
 	}
 	tap_prefix_pop();
+	return migrated;
 }
 
 static void run(const struct run_config *cfg)
@@ -376,6 +412,7 @@ static void run(const struct run_config *cfg)
 	if (!e)
 		return;
 	struct pci_func *pf = the_pf(e);
+	uint16_t nvfs = pci_sriov_num_vfs(pf);
 	check_setup(pf);
 	if (open_all(e) < 2) {
 		tap_skip("fewer than two functions up", "migrations");
@@ -394,8 +431,10 @@ static void run(const struct run_config *cfg)
 	check_filter(e, 1, is_pf, "before any migration", NULL);
 	migrate_running(e, t, "file", before, after);
 	migrate_running(e, t, "tcp", before, after);
-	vf_cycle(e, t);
-	migrate_vfs_disabled(e, t, before, after);
+	vf_cycle(e, t, nvfs, "after the migrations");
+	if (migrate_vfs_disabled(e, t, before, after))
+		vf_enable_overflow(pf);
+	vf_cycle(e, t, nvfs, "after a migration with VF Enable clear");
 	pci_sriov_set_page_bytes(0);
 }
 
