@@ -355,8 +355,9 @@ static void vf_enable_overflow(struct pci_func *pf)
 	bool beyond = sriov_rid_answers(pci_sriov_vf_rid(pf, total));
 	bool pf_ok = sriov_rid_answers(pf->rid);
 	char got[96];
-	snprintf(got, sizeof(got), "VF Enable reads %u, VF %u %s, PF %s", now & PCI_SRIOV_CTRL_VFE, total + 1,
-	         beyond ? "answers" : "does not answer", pf_ok ? "answers" : "gone");
+	snprintf(got, sizeof(got), "VF Enable reads %u, VF %u %s, PF %s",
+	         (unsigned)(now & PCI_SRIOV_CTRL_VFE), total + 1u, beyond ? "answers" : "does not answer",
+	         pf_ok ? "answers" : "gone");
 	tap_check(pf_ok && !beyond, R_OVERFLOW, got, "PF answers, no VF beyond TotalVFs",
 	          "NumVFs = TotalVFs + 1 and VF Enable on the destination");
 	pci_cfg_write16(pf->rid, ctrl,
