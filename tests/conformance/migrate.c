@@ -196,11 +196,14 @@ static const char *model_name = "virtio-net";
 
 static void take(struct venv *e, struct mig_snapshot *s)
 {
+	struct pci_func *pf = the_pf(e);
 	struct virtio_pci_dev *vp[MIG_MAX_VFS + 1] = {0};
-	size_t n = e->n < MIG_MAX_VFS + 1 ? e->n : MIG_MAX_VFS + 1;
-	for (size_t i = 0; i < n; i++)
-		vp[i] = e->fn[i].up ? &e->fn[i].nd->vp : NULL;
-	mig_snapshot_take(s, the_pf(e), vp, n);
+	for (size_t i = 0; i < e->n; i++) {
+		struct venv_fn *fn = &e->fn[i];
+		if (fn->pf == pf && fn->up && fn->vf_no <= MIG_MAX_VFS)
+			vp[fn->vf_no] = &fn->nd->vp;
+	}
+	mig_snapshot_take(s, pf, vp, MIG_MAX_VFS + 1);
 }
 
 /* The snapshot once the device has done all it will do unkicked: two
@@ -219,55 +222,79 @@ static void take_settled(struct venv *e, struct mig_snapshot *s, struct mig_snap
 	         SETTLE_TRIES * SETTLE_US / 1000);
 }
 
-/* The VFs the migration reset (device_status 0 where it was not). */
-static unsigned vfs_reset(const struct mig_snapshot *before, const struct mig_snapshot *after)
+/* Which up functions the migration reset (device_status reads 0 on the
+ * destination); how many. */
+static unsigned find_reset(struct venv *e, bool *reset)
 {
 	unsigned n = 0;
-	for (size_t i = 0; i < before->nvf; i++)
-		n += before->vf[i].v.read && before->vf[i].v.status && !after->vf[i].v.status;
+	for (size_t i = 0; i < e->n; i++) {
+		reset[i] = e->fn[i].up && vpci_get_status(&e->fn[i].nd->vp) == 0;
+		n += reset[i];
+	}
 	return n;
 }
 
-/* One point per receiver: the frames in flight before the migration and
- * nothing else, once each, in order (vt statistics since vt_phase_begin). */
-static void in_flight_verdict(struct vt *t, const char *known)
+/* Receiver r's frames in flight from the senders with from[s] (r hears
+ * them): every one once, in order, byte for byte. */
+static void in_flight_check(struct vt *t, size_t r, const bool *from, const char *which, const char *known)
 {
-	for (size_t r = 0; r < t->e->n; r++) {
+	uint64_t due = 0, got_n = 0;
+	for (size_t s = 0; s < t->e->n; s++)
+		if (from[s] && s != r) {
+			due += vt_phase_due(t, r, s);
+			got_n += t->rx_from[r * t->e->n + s];
+		}
+	if (!due)
+		return;
+	const struct vt_rx_stats *st = &t->rx[r];
+	char got[200];
+	snprintf(got, sizeof(got), "%llu of %llu; reordered %llu, corrupt %llu, leaked %llu%s%s",
+	         (unsigned long long)got_n, (unsigned long long)due, (unsigned long long)st->reordered,
+	         (unsigned long long)st->corrupt, (unsigned long long)st->leaked,
+	         st->first_err[0] ? "; " : "", st->first_err);
+	bool ok = got_n == due && !st->reordered && !st->corrupt && !st->leaked;
+	tap_check_kfail(known, ok, R_IN_FLIGHT, got, "every frame due once, in order",
+	                "the %llu frames in flight %s arrive", (unsigned long long)due, which);
+}
+
+/* Per receiver: the frames in flight from the functions the migration
+ * kept, and, under the known deviation, those to or from one it reset. */
+static void in_flight_verdict(struct vt *t, const bool *reset, const char *known)
+{
+	size_t n = t->e->n;
+	bool kept[VENV_MAX], all[VENV_MAX];
+	for (size_t i = 0; i < n; i++) {
+		kept[i] = !reset[i];
+		all[i] = true;
+	}
+	for (size_t r = 0; r < n; r++) {
 		struct venv_fn *fn = &t->e->fn[r];
 		if (!fn->up)
 			continue;
-		uint64_t due = 0;
-		for (size_t s = 0; s < t->e->n; s++)
-			due += vt_phase_due(t, r, s);
-		const struct vt_rx_stats *st = &t->rx[r];
-		char got[200];
-		snprintf(got, sizeof(got),
-		         "%llu of %llu intact, lost %llu, reordered %llu, corrupt %llu, leaked %llu%s%s",
-		         (unsigned long long)st->ok, (unsigned long long)due, (unsigned long long)st->lost,
-		         (unsigned long long)st->reordered, (unsigned long long)st->corrupt,
-		         (unsigned long long)st->leaked, st->first_err[0] ? "; " : "", st->first_err);
-		bool ok = st->ok == due && st->frames == due && !st->lost && !st->reordered && !st->corrupt &&
-		          !st->leaked;
 		tap_prefix_push("%s", fn->name);
-		tap_check_kfail(known, ok, R_IN_FLIGHT, got, "every frame due once, in order",
-		                "the %llu frames in flight across the migration arrive",
-		                (unsigned long long)due);
+		if (reset[r]) {
+			in_flight_check(t, r, all, "to it (reset by the migration)", known);
+		} else {
+			in_flight_check(t, r, kept, "from functions the migration kept", NULL);
+			in_flight_check(t, r, reset, "from functions the migration reset", known);
+		}
 		tap_prefix_pop();
 	}
 }
 
-/* Initialise again every VF the migration reset, so the datapath checks
- * after it see the migration, not a dead VF. */
-static void reopen_reset_vfs(struct venv *e, struct vt *t, const struct mig_snapshot *after)
+/* Initialise again every function the migration reset, so the datapath
+ * checks after it see the migration, not a dead function. */
+static void reopen_reset(struct venv *e, struct vt *t, const bool *reset)
 {
-	for (size_t i = 1; i < e->n && i <= after->nvf; i++) {
+	for (size_t i = 0; i < e->n; i++) {
 		struct venv_fn *fn = &e->fn[i];
-		if (!fn->vf_no || !fn->up || after->vf[fn->vf_no - 1].v.status)
+		if (!reset[i])
 			continue;
 		int rc = venv_open(e, i, &mig_opts);
 		tap_prefix_push("%s", fn->name);
-		tap_check(rc == 0, R_OPEN, rc ? fn->nd->err : "up", "up",
-		          "initialised again after the migration reset it");
+		if (tap_check(rc == 0, R_OPEN, rc ? fn->nd->err : "up", "up",
+		              "initialised again after the migration reset it"))
+			set_filter(fn);
 		tap_prefix_pop();
 		vt_wait_function(t, i);
 	}
@@ -295,14 +322,15 @@ static void migrate_running(struct venv *e, struct vt *t, const char *how, struc
 	take(e, after);
 	const char *known = deviation_known(MIGRATE_VF_RESET, model_name);
 	mig_snapshot_compare(before, after, known);
-	unsigned reset = vfs_reset(before, after);
-	if (reset)
-		tap_diag("migrate: %s: %u VF(s) read device_status 0 on the destination", how, reset);
+	static bool reset[VENV_MAX];
+	unsigned n_reset = find_reset(e, reset);
+	if (n_reset)
+		tap_diag("migrate: %s: %u function(s) read device_status 0 on the destination", how, n_reset);
 	kick_all(e);
 	vt_drain_expected(t, DRAIN_TIMEOUT_US);
-	in_flight_verdict(t, reset ? known : NULL);
-	check_filter(e, 0, is_vf, "after the migration", reset ? known : NULL);
-	reopen_reset_vfs(e, t, after);
+	in_flight_verdict(t, reset, known);
+	check_filter(e, 0, is_vf, "after the migration", n_reset ? known : NULL);
+	reopen_reset(e, t, reset);
 	check_filter(e, 1, is_pf, "after the migration", NULL);
 	vt_resync(t);
 	vt_phase_begin(t);
