@@ -18,6 +18,7 @@
 #include "migrate_deviations.h"
 #include "migrate_filter.h"
 #include "migrate_state.h"
+#include "pci/pci_pure.h"
 #include "pci/pci_regs.h"
 #include "sriov.h"
 #include "traffic_check.h"
@@ -91,10 +92,17 @@ static void check_setup(struct pci_func *pf)
 		tap_check(sys != PCI_SRIOV_PGSIZE_4K, R_SETUP, got, "not 0x1", "System Page Size not 4 KiB");
 	else
 		tap_skip("the PF supports 4 KiB pages only", "System Page Size not 4 KiB");
-	unsigned assigned = 0;
-	for (unsigned b = 0; b < PCI_NUM_BARS; b++)
-		assigned += pf->vf_bar[b].size && pf->vf_bar[b].base;
-	tap_check(assigned > 0, R_SETUP, assigned ? "assigned" : "none", "assigned", "VF BARs assigned");
+	unsigned assigned = 0, misaligned = 0;
+	uint64_t page = pci_sriov_page_bytes(sys);
+	for (unsigned b = 0; b < PCI_NUM_BARS; b++) {
+		const struct pci_bar *vb = &pf->vf_bar[b];
+		assigned += vb->size && vb->base;
+		misaligned += vb->size && page && (vb->base & (page - 1));
+	}
+	snprintf(got, sizeof(got), "%u assigned, %u not aligned to %llu bytes", assigned, misaligned,
+	         (unsigned long long)page);
+	tap_check(assigned > 0 && !misaligned, R_SETUP, got, "assigned, aligned",
+	          "VF BARs assigned, aligned to the System Page Size");
 }
 
 static void set_filter(struct venv_fn *fn)
