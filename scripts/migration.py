@@ -7,8 +7,9 @@ verdict. The source is stopped once the destination runs.
 
     how=file  QMP migrate "file:DIR/vm.state" on the source, then
               migrate-incoming with the same URI on the destination
-    how=tcp   migrate-incoming "tcp:127.0.0.1:PORT" on the destination,
-              then migrate on the source: live, over loopback
+    how=tcp   migrate-incoming "tcp:127.0.0.1:0" on the destination (the
+              port it got from query-migrate), then migrate on the
+              source: live, over loopback
 
 A migration QEMU refuses (a blocker, a failed stream) is an error answer
 with QEMU's own text, given to the source, which still runs the guest.
@@ -18,7 +19,6 @@ guest's rings see only its own traffic."""
 import os
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -46,10 +46,14 @@ def qemu_base(cmd):
     return out
 
 
-def free_tcp_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def listening_uri(channel):
+    """The destination listens on port 0 (the kernel picks one, so
+    parallel runs never collide); query-migrate says which it got."""
+    channel.command("migrate-incoming", uri="tcp:127.0.0.1:0")
+    for addr in channel.command("query-migrate").get("socket-address", []):
+        if addr.get("type") == "inet" and addr.get("port", "0") != "0":
+            return f"tcp:{addr['host']}:{addr['port']}"
+    raise qmp_events.EventError("destination: query-migrate gave no listening TCP port")
 
 
 class Destination:
@@ -58,6 +62,7 @@ class Destination:
 
     def __init__(self, cmd):
         self.rundir = tempfile.mkdtemp(prefix="vfprobe-migrate-")
+        self.uri = None  # where the state came from, once migrated
         self.channel = qmp_events.Channel(self.rundir)
         self.proc = subprocess.Popen(qemu_base(cmd) + ["-incoming", "defer"] + self.channel.qemu_args(),
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -128,12 +133,12 @@ def migrate(host, how):
             wait_migration(host.channel, "source")
             dest.channel.command("migrate-incoming", uri=uri)
         else:
-            uri = f"tcp:127.0.0.1:{free_tcp_port()}"
-            dest.channel.command("migrate-incoming", uri=uri)
+            uri = listening_uri(dest.channel)
             host.channel.command("migrate", uri=uri)
             wait_migration(host.channel, "source")
         wait_migration(dest.channel, "destination")
         wait_running(dest.channel)
+        dest.uri = uri
     except qmp_events.EventError as e:
         why = dest.exit_reason() or str(e)
         dest.stop()
@@ -177,4 +182,5 @@ def migrate_event(host, args):
         raise qmp_events.EventError("this QEMU's command line is unknown: nothing to start a destination from")
     t0 = time.monotonic()
     host.successor = migrate(host, how)
-    return f"migrated ({how}) to QEMU pid {host.successor.proc.pid} in {time.monotonic() - t0:.1f} s"
+    dest = host.successor
+    return f"migrated over {dest.uri} to QEMU pid {dest.proc.pid} in {time.monotonic() - t0:.1f} s"
