@@ -17,6 +17,7 @@
 #include "deviations.h"
 #include "migrate_deviations.h"
 #include "migrate_filter.h"
+#include "migrate_in_flight.h"
 #include "migrate_state.h"
 #include "pci/pci_pure.h"
 #include "pci/pci_regs.h"
@@ -36,9 +37,6 @@
 	"virtio v1.3 §5.1.6.5.1-2 Packet Receive Filtering / MAC Address Filtering: with promiscuous "      \
 	"mode off a function takes a unicast frame to its MAC table and not one outside it, "                \
 	"before a migration and after it"
-#define R_IN_FLIGHT                                                                                          \
-	"virtio v1.3 §2.7.13 / §5.1.6.2: buffers made available before a migration are used "              \
-	"exactly once after it: every frame in flight arrives once, in order, byte for byte"
 #define R_TRAFFIC "virtio v1.3 §5.1.6 Device Operation: the datapath goes on after a migration"
 #define R_VF_CYCLE                                                                                           \
 	"PCIe 6.0 §9.3.3.3.1 VF Enable: clearing and setting VF Enable after a migration gives "            \
@@ -56,8 +54,6 @@
 #define SETTLE_US        50000u /* between two snapshots that must agree */
 #define SETTLE_TRIES     20u
 #define PAGE_BYTES       8192u /* System Page Size bit 1 (§9.3.3.13) */
-#define KICKED_IN_FLIGHT 4u    /* per function: sent, landed in RX rings, not read */
-#define POSTED_IN_FLIGHT 4u    /* per function: made available, not kicked */
 #define ROUND_FRAMES     16u
 
 static const struct net_opts mig_opts = {.rx_buf_len = 2048, .ctrl_vq = true, .ctrl_no_vlan = true};
@@ -167,39 +163,6 @@ static unsigned open_all(struct venv *e)
 	return up;
 }
 
-/* Frames in flight: KICKED_IN_FLIGHT per function kicked (the hub puts
- * them in the peers' RX rings, nobody reads them yet), then
- * POSTED_IN_FLIGHT made available without a kick. */
-static void put_in_flight(struct vt *t)
-{
-	struct venv *e = t->e;
-	for (size_t s = 0; s < e->n; s++)
-		if (e->fn[s].up)
-			vt_send(t, s, KICKED_IN_FLIGHT, 60 + s * 61, 97);
-	udelay(20000);
-	for (size_t s = 0; s < e->n; s++) {
-		struct venv_fn *fn = &e->fn[s];
-		if (!fn->up || !venv_heard(e, s))
-			continue;
-		fn->port.ops->reap(&fn->port);
-		for (unsigned k = 0; k < POSTED_IN_FLIGHT; k++) {
-			uint32_t seq = t->tx_seq[s];
-			size_t len =
-			    vt_build(t->buf, vt_size(seq, 60 + s * 61, 97), (unsigned)s, seq, fn->nd->mac);
-			if (fn->port.ops->tx(&fn->port, t->buf, len) != 0)
-				break;
-			t->tx_seq[s]++;
-		}
-	}
-}
-
-static void kick_all(struct venv *e)
-{
-	for (size_t s = 0; s < e->n; s++)
-		if (e->fn[s].up)
-			e->fn[s].port.ops->kick(&e->fn[s].port);
-}
-
 static const char *model_name = "virtio-net";
 
 static void take(struct venv *e, struct mig_snapshot *s)
@@ -230,66 +193,6 @@ static void take_settled(struct venv *e, struct mig_snapshot *s, struct mig_snap
 	         SETTLE_TRIES * SETTLE_US / 1000);
 }
 
-/* Which up functions the migration reset (device_status reads 0 on the
- * destination); how many. */
-static unsigned find_reset(struct venv *e, bool *reset)
-{
-	unsigned n = 0;
-	for (size_t i = 0; i < e->n; i++) {
-		reset[i] = e->fn[i].up && vpci_get_status(&e->fn[i].nd->vp) == 0;
-		n += reset[i];
-	}
-	return n;
-}
-
-/* Receiver r's frames in flight from the senders with from[s] (r hears
- * them): every one once, in order, byte for byte. */
-static void in_flight_check(struct vt *t, size_t r, const bool *from, const char *which, const char *known)
-{
-	uint64_t due = 0, got_n = 0;
-	for (size_t s = 0; s < t->e->n; s++)
-		if (from[s] && s != r) {
-			due += vt_phase_due(t, r, s);
-			got_n += t->rx_from[r * t->e->n + s];
-		}
-	if (!due)
-		return;
-	const struct vt_rx_stats *st = &t->rx[r];
-	char got[200];
-	snprintf(got, sizeof(got), "%llu of %llu; reordered %llu, corrupt %llu, leaked %llu%s%s",
-	         (unsigned long long)got_n, (unsigned long long)due, (unsigned long long)st->reordered,
-	         (unsigned long long)st->corrupt, (unsigned long long)st->leaked,
-	         st->first_err[0] ? "; " : "", st->first_err);
-	bool ok = got_n == due && !st->reordered && !st->corrupt && !st->leaked;
-	tap_check_kfail(known, ok, R_IN_FLIGHT, got, "every frame due once, in order",
-	                "the %llu frames in flight %s arrive", (unsigned long long)due, which);
-}
-
-/* Per receiver: the frames in flight from the functions the migration
- * kept, and, under the known deviation, those to or from one it reset. */
-static void in_flight_verdict(struct vt *t, const bool *reset, const char *known)
-{
-	size_t n = t->e->n;
-	bool kept[VENV_MAX], all[VENV_MAX];
-	for (size_t i = 0; i < n; i++) {
-		kept[i] = !reset[i];
-		all[i] = true;
-	}
-	for (size_t r = 0; r < n; r++) {
-		struct venv_fn *fn = &t->e->fn[r];
-		if (!fn->up)
-			continue;
-		tap_prefix_push("%s", fn->name);
-		if (reset[r]) {
-			in_flight_check(t, r, all, "to it (reset by the migration)", known);
-		} else {
-			in_flight_check(t, r, kept, "from functions the migration kept", NULL);
-			in_flight_check(t, r, reset, "from functions the migration reset", known);
-		}
-		tap_prefix_pop();
-	}
-}
-
 /* Initialise again every function the migration reset, so the datapath
  * checks after it see the migration, not a dead function. */
 static void reopen_reset(struct venv *e, struct vt *t, const bool *reset)
@@ -316,11 +219,11 @@ static void migrate_running(struct venv *e, struct vt *t, const char *how, struc
 	vt_drain(t, 2000, 200000);
 	vt_resync(t);
 	vt_phase_begin(t);
-	put_in_flight(t);
+	mig_put_in_flight(t);
 	take_settled(e, before, after);
 	uint64_t t0 = rdtsc();
 	if (!ask_migrate(how)) {
-		kick_all(e);
+		mig_kick_all(e);
 		vt_drain_expected(t, DRAIN_TIMEOUT_US);
 		tap_prefix_pop();
 		return;
@@ -331,12 +234,12 @@ static void migrate_running(struct venv *e, struct vt *t, const char *how, struc
 	const char *known = deviation_known(MIGRATE_VF_RESET, model_name);
 	mig_snapshot_compare(before, after, known);
 	static bool reset[VENV_MAX];
-	unsigned n_reset = find_reset(e, reset);
+	unsigned n_reset = mig_find_reset(e, reset);
 	if (n_reset)
 		tap_diag("migrate: %s: %u function(s) read device_status 0 on the destination", how, n_reset);
-	kick_all(e);
+	mig_kick_all(e);
 	vt_drain_expected(t, DRAIN_TIMEOUT_US);
-	in_flight_verdict(t, reset, known);
+	mig_in_flight_verdict(t, reset, known);
 	check_filter(e, 0, is_vf, "after the migration", n_reset ? known : NULL);
 	reopen_reset(e, t, reset);
 	check_filter(e, 1, is_pf, "after the migration", NULL);
