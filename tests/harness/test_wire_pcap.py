@@ -5,9 +5,10 @@ socket this script binds, with `-object filter-dump` writing a pcap of that
 netdev. Every frame the guest sends crosses the hub, so the wire must carry,
 for every sender the guest reports (`# wire: sender I mac M frames N`),
 sequence numbers 0..N-1 in order, each once, each byte-identical to the
-frame the guest built (rebuilt here from the layout in tests/lib/frame.h,
-whose FRAME_* numbers this script reads), and the datagrams that reached
-the host socket must equal the pcap's frames.
+frame the guest built (rebuilt by scripts/frames.py from the layout in
+tests/lib/frame.h), and the datagrams that reached the host socket must
+equal the pcap's frames. The frames of the runner's own host port
+(scripts/wire_peer.py) cross the same hub and are left out.
 
 The pcap is read with dpkt. Run by pytest (VFPROBE_WIRE_VFS and
 VFPROBE_WIRE_PFS pick another topology)."""
@@ -15,7 +16,6 @@ VFPROBE_WIRE_PFS pick another topology)."""
 import os
 import re
 import socket
-import struct
 import sys
 import threading
 
@@ -23,63 +23,20 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import backends  # noqa: E402
 import dpkt  # noqa: E402
+import frames  # noqa: E402
 import pytest  # noqa: E402
 import vfprobe_core  # noqa: E402
 
-FRAME_H = os.path.join(ROOT, "tests", "lib", "frame.h")
 VFS = int(os.environ.get("VFPROBE_WIRE_VFS", "3"))
 PFS = int(os.environ.get("VFPROBE_WIRE_PFS", "1"))
-
-
-def frame_layout(path=FRAME_H):
-    """The FRAME_* numbers and strings of tests/lib/frame.h."""
-    out = {}
-    with open(path) as f:
-        for m in re.finditer(r"^#define FRAME_(\w+)\s+(0x[0-9a-fA-F]+|\d+|\"[^\"]*\")", f.read(), re.M):
-            v = m.group(2)
-            out[m.group(1)] = v.strip('"').encode() if v.startswith('"') else int(v, 0)
-    return out
-
-
-F = frame_layout()
-
-
-def fletcher32(data):
-    a = b = 0xFFFF
-    for x in data:
-        a = (a + x) % 65535
-        b = (b + a) % 65535
-    return b << 16 | a
-
-
-def build(length, sender, seq, src):
-    """The frame the guest's conformance traffic sends (vt_build): to
-    broadcast, the conformance run, no timestamp, the sender's payload pattern."""
-    length = max(F["MIN_LEN"], min(F["MAX_LEN"], length))
-    b = bytearray(length)
-    b[0:6] = b"\xff" * 6
-    b[6:12] = src
-    struct.pack_into(">H", b, 12, F["ETHERTYPE"])
-    b[F["OFF_MAGIC"]:F["OFF_MAGIC"] + 4] = F["MAGIC"]
-    struct.pack_into(">H", b, F["OFF_SENDER"], sender)
-    struct.pack_into(">I", b, F["OFF_RUN"], F["RUN_CONFORMANCE"])
-    struct.pack_into(">I", b, F["OFF_SEQ"], seq)
-    struct.pack_into(">H", b, F["OFF_LEN"], length)
-    struct.pack_into(">Q", b, F["OFF_STAMP"], 0)
-    seed = (seq * F["PATTERN_SEQ_MUL"] + sender * F["PATTERN_SENDER_MUL"]) & 0xFF
-    for i in range(F["OFF_PAYLOAD"], length):
-        b[i] = (seed + i * F["PATTERN_STEP"]) & 0xFF
-    struct.pack_into(">I", b, F["OFF_CSUM"], fletcher32(b[F["OFF_PAYLOAD"]:]))
-    return bytes(b)
+F = frames.F
+build = frames.build
 
 
 def parse(frame):
-    """(sender, seq, length) of one of our frames, or None."""
-    if len(frame) < F["OFF_PAYLOAD"] or dpkt.ethernet.Ethernet(frame).type != F["ETHERTYPE"] \
-            or frame[F["OFF_MAGIC"]:F["OFF_MAGIC"] + 4] != F["MAGIC"]:
-        return None
-    return (struct.unpack_from(">H", frame, F["OFF_SENDER"])[0], struct.unpack_from(">I", frame, F["OFF_SEQ"])[0],
-            struct.unpack_from(">H", frame, F["OFF_LEN"])[0])
+    """(sender, seq, length) of one of the guest's frames (not the runner's host port's), or None."""
+    p = frames.parse(frame)
+    return p if p and p[0] != frames.HOST_SENDER else None
 
 
 def read_pcap(path):

@@ -73,6 +73,13 @@ size_t frame_build(uint8_t *buf, size_t len, const struct frame_hdr *h, uint8_t 
 	return len;
 }
 
+size_t frame_host_len(uint32_t seq)
+{
+	if (seq >= FRAME_HOST_COUNT)
+		return FRAME_MIN_LEN;
+	return FRAME_MIN_LEN + (size_t)(FRAME_MAX_LEN - FRAME_MIN_LEN) * seq / (FRAME_HOST_COUNT - 1);
+}
+
 void frame_set_seq(uint8_t *buf, uint32_t seq)
 {
 	put32(buf + FRAME_OFF_SEQ, seq);

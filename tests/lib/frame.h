@@ -1,7 +1,7 @@
 /* tests/lib/frame.h: the one test frame every vfprobe traffic source sends
  * (conformance suites, benchmarks, the Linux baseline program) and every
- * checker reads (the guest's receivers, tests/harness/test_wire_pcap.py,
- * which parses the FRAME_* numbers below from this file).
+ * checker reads (the guest's receivers, the runner's host port on the wire,
+ * scripts/frames.py, which parses the FRAME_* numbers below from this file).
  *
  *   0  destination MAC        6
  *   6  source MAC             6
@@ -43,6 +43,14 @@
 #define FRAME_PATTERN_SEQ_MUL    131
 #define FRAME_PATTERN_SENDER_MUL 17
 #define FRAME_PATTERN_STEP       7
+/* The runner's host port on the wire (scripts/wire_peer.py) sends as
+ * sender FRAME_HOST_SENDER from FRAME_HOST_MAC, in the conformance run:
+ * frames 0..FRAME_HOST_COUNT-1 when the guest asks for them, frame k
+ * frame_host_len(k) bytes, then frame FRAME_HOST_COUNT (FRAME_MIN_LEN
+ * bytes) once it has counted what the guest sent. */
+#define FRAME_HOST_SENDER 0xffff
+#define FRAME_HOST_MAC    "\x02\x56\x46\x50\x42\x48"
+#define FRAME_HOST_COUNT  16
 
 struct frame_hdr {
 	uint8_t dst[6], src[6];
@@ -61,6 +69,9 @@ uint8_t frame_pattern_seed(uint16_t sender, uint32_t seq);
  * payload follows `seed`; the checksum is computed, h->len and h->csum
  * ignored. Returns the length written. */
 size_t frame_build(uint8_t *buf, size_t len, const struct frame_hdr *h, uint8_t seed);
+/* The length of the host port's frame seq: FRAME_MIN_LEN to FRAME_MAX_LEN
+ * in FRAME_HOST_COUNT even steps, FRAME_MIN_LEN from FRAME_HOST_COUNT on. */
+size_t frame_host_len(uint32_t seq);
 /* Change a built frame's sequence number or timestamp (neither is covered
  * by the checksum, so a prebuilt frame can be re-sent cheaply). */
 void frame_set_seq(uint8_t *buf, uint32_t seq);
