@@ -32,6 +32,7 @@ struct vt *vt_new(struct venv *e)
 	size_t n = e->n;
 	t->e = e;
 	t->tx_seq = calloc(n, sizeof(*t->tx_seq));
+	t->tx_bytes = calloc(n, sizeof(*t->tx_bytes));
 	t->base = calloc(n, sizeof(*t->base));
 	t->expect = calloc(n * n, sizeof(*t->expect));
 	t->rx = calloc(n, sizeof(*t->rx));
@@ -72,6 +73,7 @@ int vt_send(struct vt *t, size_t s, unsigned count, size_t size0, size_t step)
 			return -1;
 		}
 		t->tx_seq[s]++;
+		t->tx_bytes[s] += len;
 	}
 	fn->port.ops->kick(&fn->port);
 	return 0;

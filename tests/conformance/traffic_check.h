@@ -29,6 +29,7 @@ struct vt_rx_stats {
 struct vt {
 	struct venv *e;
 	uint32_t *tx_seq;       /* [n] */
+	uint64_t *tx_bytes;     /* [n]: bytes of every frame sent */
 	uint32_t *expect;       /* [n x n]: receiver r, sender s */
 	struct vt_rx_stats *rx; /* [n] */
 	uint64_t *rx_from;      /* [n x n] frames received per pair */

@@ -7,6 +7,7 @@
 
 #include "boot/timer.h"
 #include "lib/net_port.h"
+#include "net_host_port.h"
 #include "pci/pci_regs.h"
 #include "pci/pf_model.h"
 
@@ -42,6 +43,8 @@ struct venv *venv_get(const struct run_config *cfg)
 		env.peers = *cfg->peers;
 	else
 		peers_parse(&env.peers, NULL, NULL, 0);
+	if (venv_host_parse(&env, cfg) != 0)
+		return NULL;
 	env.ring = cfg ? cfg->ring : RUN_RING_SPLIT;
 	env.all_on_hub = !cfg || !cfg->backend || strcmp(cfg->backend, "hub") == 0;
 	env.datapath_at_driver_ok = env.all_on_hub;
@@ -138,7 +141,12 @@ bool venv_heard(const struct venv *e, size_t s)
 	for (size_t r = 0; r < e->n; r++)
 		if (venv_hears(e, r, s))
 			return true;
-	return false;
+	return venv_host_hears(e, s);
+}
+
+bool venv_host_hears(const struct venv *e, size_t i)
+{
+	return e->host_port && i < PEERS_MAX_FN && e->host.group[i] != 0;
 }
 
 bool venv_hears_any(const struct venv *e, size_t r)

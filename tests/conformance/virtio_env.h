@@ -36,6 +36,10 @@ struct venv_fn {
 
 struct venv {
 	struct peer_map peers;
+	/* The runner's host port on the wire (hostport=LIST, net_host_port.h):
+	 * host.group[i] != 0 when function i and the host hear each other. */
+	bool host_port;
+	struct peer_map host;
 	enum run_ring ring; /* every venv_open asks for this format */
 	/* QEMU's own datapath (the hub) carries frames from DRIVER_OK on; an
 	 * offloaded backend may start a function's datapath later. */
@@ -73,10 +77,13 @@ bool venv_qemu_datapath(const struct venv *e, size_t i);
 bool venv_hears(const struct venv *e, size_t r, size_t s);
 /* Does function r hear any function that is up? */
 bool venv_hears_any(const struct venv *e, size_t r);
-/* Does any function hear s? One that nobody hears does not send: its
+/* Does anyone hear s: another function or the runner's host port? One
+ * that nobody hears does not send: its
  * wire may never take a frame (a QEMU hub with no other port holds the
  * sender's TX queue until one can receive, net/hub.c). */
 bool venv_heard(const struct venv *e, size_t s);
+/* Are function i and the runner's host port linked? */
+bool venv_host_hears(const struct venv *e, size_t i);
 /* Print every opened function's frame counts since boot, for the host to
  * compare with the switch's port counters:
  *   # ledger: fn I tx N txu N rx N rxu N
