@@ -125,6 +125,14 @@ class Backend:
         """The host process serving the netdevs (start/stop), or None."""
         return None
 
+    def hub_functions(self, pfs, vfs):
+        """The functions on QEMU's hub 0, which the runner's host port joins (scripts/wire_peer.py)."""
+        return []
+
+    def host_tap_function(self, pfs, vfs):
+        """The function linked with the host port's tap on the backend's switch, or None."""
+        return None
+
 
 class Hub(Backend):
     """QEMU's hub: one broadcast domain inside QEMU that every port is on."""
@@ -136,6 +144,9 @@ class Hub(Backend):
 
     def netdev_args(self, pf, vf, netdev_id):
         return ["-netdev", f"hubport,id={netdev_id},hubid={self.HUB_ID}"]
+
+    def hub_functions(self, pfs, vfs):
+        return list(range(function_index(pfs, 0, vfs)))
 
 
 class _VfBackend(Backend):
@@ -149,6 +160,9 @@ class _VfBackend(Backend):
 
     def pf_group(self, pfs, vfs):
         return "all:" + ",".join(str(function_index(p, 0, vfs)) for p in range(pfs))
+
+    def hub_functions(self, pfs, vfs):
+        return [function_index(p, 0, vfs) for p in range(pfs)]
 
     def vf_functions(self, pfs, vfs):
         return [function_index(p, v, vfs) for p in range(pfs) for v in range(1, vfs + 1)]
@@ -166,11 +180,13 @@ class VhostUser(_VfBackend):
     back, in the VFs' order, so VF-to-VF traffic needs no MAC learning and
     each link is a point-to-point wire (mac forwarding would reach more
     ports but is still fixed pairs in testpmd, with rewritten addresses).
-    An odd last VF gets a null port (no-rx) as its other end. With
+    An odd last VF gets a null port (no-rx) as its other end, or, when the
+    runner's host port is on (host_iface), a tap port of that name. With
     --queues N every VF's port has N queue pairs (mq=on on the VF) and
     testpmd forwards queue q of a port to queue q of its pair."""
     name = "vhost-user"
     max_queues = MAX_QUEUE_PAIRS
+    host_iface = None
 
     def __init__(self, rundir=None):
         self.rundir = rundir or "/tmp/vfprobe-switch"
@@ -210,9 +226,13 @@ class VhostUser(_VfBackend):
         out = [(function_index(p, v, vfs), self.socket(p, v)) for p in range(pfs) for v in range(1, vfs + 1)]
         return out + ([(None, None)] if len(out) % 2 else [])
 
+    def host_tap_function(self, pfs, vfs):
+        return function_index(pfs - 1, vfs, vfs) if pfs * vfs % 2 else None
+
     def service(self, pfs, vfs):
         import switch
-        return switch.Testpmd(self.rundir, self.ports(pfs, vfs), self.queues)
+        tap = self.host_iface if self.host_tap_function(pfs, vfs) is not None else None
+        return switch.Testpmd(self.rundir, self.ports(pfs, vfs), self.queues, tap_iface=tap)
 
 
 class Vdpa(_VfBackend):

@@ -25,6 +25,7 @@ import qmp_events
 import switch
 import virtio_features
 import topology
+import wire_peer
 from tapread import TapReader, deviations_unseen
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -568,13 +569,18 @@ def boot_ring(args, ring, vfs, be, qemu, ovmf, image, accel, extra):
     around it: its result dict (None with --print-cmd)."""
     packed = ring == "packed" or args.ring == "both"
     be.rundir = tempfile.mkdtemp(prefix="vfprobe-") if be.service(args.pfs, vfs) is not None else None
+    peer = wire_peer.make(be, args.pfs, vfs) if wire_peer.wanted(args.suite, args.pf_model) else None
     cmdline = guest_cmdline(args.suite, args.pfs, vfs, args.pf_model, args.mode, be, ring)
+    cmdline += f" hostport={peer.functions()}" if peer else ""
     mem = topology.memory_mb(args.pf_model, args.pfs, vfs)
     cmd = (base_cmd(qemu, ovmf, accel, mem) + boot_args(image, args.iso, cmdline)
-           + topology.device_args(args.pf_model, args.pfs, vfs, be, packed=packed) + extra)
+           + topology.device_args(args.pf_model, args.pfs, vfs, be, packed=packed)
+           + (peer.qemu_args() if peer else []) + extra)
     if args.print_cmd:
         if be.rundir:
             os.rmdir(be.rundir)
+        if peer:
+            peer.stop()
         print(" ".join(shlex.quote(c) for c in cmd))
         return None
 
@@ -598,6 +604,8 @@ def boot_ring(args, ring, vfs, be, qemu, ovmf, image, accel, extra):
     def echo(line):
         if line == switch.RESTART_LINE and live.get("svc"):
             live["svc"].restart()
+        if peer:
+            peer.console(line)
         if args.quiet:
             if line.startswith("not ok") and "# TODO" not in line:
                 print(f"# [{name}] {line}", flush=True)
@@ -609,21 +617,32 @@ def boot_ring(args, ring, vfs, be, qemu, ovmf, image, accel, extra):
             live["svc"] = svc
             if svc and not args.quiet:
                 print(f"# vfprobe: testpmd up, {len(svc.ports)} ports, log {svc.log_path}", flush=True)
-            res = run_qemu(cmd, timeout, log_path, echo=echo,
-                           topo={"pf_model": args.pf_model, "pfs": args.pfs, "vfs": vfs})
+            if peer:
+                peer.start()
+            try:
+                res = run_qemu(cmd, timeout, log_path, echo=echo,
+                               topo={"pf_model": args.pf_model, "pfs": args.pfs, "vfs": vfs})
+            finally:
+                if peer:
+                    peer.stop()
         verdict, why = judge(res)
         extra_points = switch_points(svc, res["tap"])
+        wire_points = peer.points(res["tap"].diags) if peer else []
     except (switch.SwitchError, qmp_events.QmpUnreachable) as e:
         die(str(e))
     finally:
         if be.rundir:
             shutil.rmtree(be.rundir, ignore_errors=True)
-    print_switch_points(extra_points, name, args.quiet)
-    for p in extra_points:
+        if peer:
+            peer.stop()
+    print_switch_points(extra_points + wire_points, name, args.quiet)
+    for p in extra_points + wire_points:
         res["counts"]["skipped" if p["directive"] else "passed" if p["ok"] else "failed"] += 1
-    res["tap"].points += extra_points
+    res["tap"].points += extra_points + wire_points
     if verdict == "pass" and any(not p["ok"] for p in extra_points):
         verdict, why = "fail", "the switch's port counters disagree with the guest's frame counts"
+    if verdict == "pass" and any(not p["ok"] for p in wire_points):
+        verdict, why = "fail", "the host port on the wire disagrees with what the guest sent or got"
     counts = summary_counts(verdict, res["counts"])
     gone, intermittent = deviations_unseen(res["tap"].points)
     if intermittent:

@@ -1,0 +1,371 @@
+"""The runner's own port on the wire of suite net: it captures every frame
+the guest sends to it and compares each, byte for byte, with the frame
+the guest says it sent (`# wire: sender I mac M frames N bytes B`), and
+it sends frames of known content (scripts/frames.py) for the guest to
+check. Two functions of one device that make the same mistake on TX and
+on RX pass between themselves; against this port they cannot.
+
+The handshake is tests/conformance/net_host_port.h's: on the guest's
+"send" line the runner waits until its ports are quiet, forgets what it
+captured and sends host frames 0..FRAME_HOST_COUNT-1; on its "count" line
+it waits until quiet, keeps what it captured for points() and sends host
+frame FRAME_HOST_COUNT, which lets the guest go on.
+
+Ports (one per wire the functions are on):
+  HubPort  `-netdev stream` to a unix socket the runner listens on, joined
+           to hub 0 by a hubport: hears every function on the hub (all of
+           them with --backend hub, the PFs with the others)
+  TapPort  --backend vhost-user: testpmd's net_tap port, which takes the
+           place of the null port an odd VF count leaves the last VF
+           paired with (scripts/switch.py); an AF_PACKET socket on its
+           interface hears that VF"""
+
+import os
+import re
+import shutil
+import socket
+import struct
+import tempfile
+import threading
+import time
+
+import backends
+import frames
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HOST_PORT_H = os.path.join(ROOT, "tests", "conformance", "net_host_port.h")
+QUIET_S = 0.3  # a port that took nothing for this long has all the guest sent
+QUIET_MAX_S = 10.0
+IFACE_WAIT_S = 10.0
+ETH_P_ALL = 0x0003
+WIRE_LINE = re.compile(r"^wire: sender (\d+) mac ([0-9a-f:]{17}) frames (\d+) bytes (\d+)$")
+
+
+def handshake_lines(path=HOST_PORT_H):
+    """The guest's two console lines, as tap_diag prints them."""
+    with open(path) as f:
+        text = f.read()
+    return tuple("# " + re.search(rf'#define HOST_PORT_{k}_LINE\s+"([^"]*)"', text).group(1) for k in ("SEND", "COUNT"))
+
+
+SEND_LINE, COUNT_LINE = handshake_lines()
+
+
+class Port:
+    """One port of the host on the wire: frames captured in arrival order."""
+    name = None
+
+    def __init__(self, functions):
+        self.functions = set(functions)
+        self.frames = []
+        self.window = (0, None)  # the frames between the two handshake lines
+        self.last_rx = time.monotonic()
+        self.error = None
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.thread = None
+
+    def qemu_args(self):
+        return []
+
+    def took(self, frame):
+        with self.lock:
+            self.frames.append(frame)
+            self.last_rx = time.monotonic()
+
+    def cut(self, end):
+        with self.lock:
+            n = len(self.frames)
+            self.window = (self.window[0], n) if end else (n, None)
+
+    def captured(self):
+        with self.lock:
+            start, end = self.window
+            return self.frames[start:end]
+
+    def send(self, frame):
+        try:
+            self.transmit(frame)
+        except OSError as e:
+            self.error = self.error or f"sending to the guest failed: {e}"
+
+    def start(self):
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.stopping.set()
+        if self.thread:
+            self.thread.join(timeout=5)
+
+
+class HubPort(Port):
+    """A stream netdev on hub 0; QEMU connects to the runner's socket."""
+    name = "hub"
+    NETDEV = "vfprobe-wire"
+
+    def __init__(self, rundir, functions):
+        super().__init__(functions)
+        self.path = os.path.join(rundir, "hub.sock")
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.listener.bind(self.path)
+        self.listener.listen(1)
+        self.conn = None
+
+    def qemu_args(self):
+        return ["-netdev", f"stream,id={self.NETDEV},server=off,addr.type=unix,addr.path={self.path}",
+                "-netdev", f"hubport,id={self.NETDEV}-port,hubid={backends.Hub.HUB_ID},netdev={self.NETDEV}"]
+
+    def transmit(self, frame):
+        if self.conn is None:
+            raise OSError("QEMU never connected to the hub port")
+        self.conn.sendall(struct.pack(">I", len(frame)) + frame)  # net/stream.c: length, network order
+
+    def serve(self):
+        self.listener.settimeout(0.2)
+        while self.conn is None and not self.stopping.is_set():
+            try:
+                self.conn, _ = self.listener.accept()
+            except socket.timeout:
+                continue
+        if self.conn is None:
+            return
+        self.conn.settimeout(0.2)
+        buf = b""
+        while not self.stopping.is_set():
+            try:
+                chunk = self.conn.recv(1 << 16)
+            except socket.timeout:
+                continue
+            if not chunk:
+                break
+            buf += chunk
+            while len(buf) >= 4 and len(buf) >= 4 + struct.unpack_from(">I", buf)[0]:
+                n = struct.unpack_from(">I", buf)[0]
+                self.took(buf[4:4 + n])
+                buf = buf[4 + n:]
+
+    def stop(self):
+        super().stop()
+        for s in (self.conn, self.listener):
+            if s:
+                s.close()
+        try:
+            os.unlink(self.path)
+        except FileNotFoundError:
+            pass
+
+
+class TapPort(Port):
+    """testpmd's net_tap port: its kernel interface, read and written raw."""
+    name = "tap"
+
+    def __init__(self, iface, functions):
+        super().__init__(functions)
+        self.iface = iface
+        self.sock = None
+
+    def open(self):
+        """Once testpmd made the interface: a raw socket on it (and no IPv6
+        chatter of the host's own kernel on it, as far as it can be helped)."""
+        deadline = time.monotonic() + IFACE_WAIT_S
+        while not os.path.exists(f"/sys/class/net/{self.iface}"):
+            if time.monotonic() > deadline:
+                raise OSError(f"testpmd's tap interface {self.iface} did not appear within {IFACE_WAIT_S:.0f} s")
+            time.sleep(0.05)
+        try:
+            with open(f"/proc/sys/net/ipv6/conf/{self.iface}/disable_ipv6", "w") as f:
+                f.write("1\n")
+        except OSError:
+            pass
+        self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+        self.sock.bind((self.iface, ETH_P_ALL))
+        self.sock.settimeout(0.2)
+
+    def transmit(self, frame):
+        if self.sock is None:
+            raise OSError(f"no socket on {self.iface}")
+        self.sock.send(frame)
+
+    def serve(self):
+        while not self.stopping.is_set():
+            try:
+                frame, addr = self.sock.recvfrom(1 << 16)
+            except socket.timeout:
+                continue
+            except OSError:
+                break
+            if addr[2] != socket.PACKET_OUTGOING:  # not the runner's own
+                self.took(frame)
+
+    def start(self):
+        self.open()
+        super().start()
+
+    def stop(self):
+        super().stop()
+        if self.sock:
+            self.sock.close()
+
+
+class HostPeer:
+    """The ports, the handshake and the verdict of one boot."""
+
+    def __init__(self, ports, rundir):
+        self.ports, self.rundir = ports, rundir
+        self.seen = []  # the handshake lines the guest printed, in order
+        self.events = []
+        self.wake = threading.Condition()
+        self.worker = None
+        self.done = False
+
+    def functions(self):
+        """The guest's hostport= value: every function some port hears."""
+        return backends.ranges(sorted(set().union(*(p.functions for p in self.ports))))
+
+    def qemu_args(self):
+        return [a for p in self.ports for a in p.qemu_args()]
+
+    def start(self):
+        for p in self.ports:
+            try:
+                p.start()
+            except OSError as e:
+                p.error = str(e)
+        self.worker = threading.Thread(target=self.answer, daemon=True)
+        self.worker.start()
+
+    def console(self, line):
+        """The runner's echo callback: every console line as it arrives."""
+        if line in (SEND_LINE, COUNT_LINE):
+            with self.wake:
+                self.events.append(line)
+                self.wake.notify()
+
+    def answer(self):
+        while True:
+            with self.wake:
+                while not self.events and not self.done:
+                    self.wake.wait()
+                if not self.events:
+                    return
+                line = self.events.pop(0)
+            self.wait_quiet()
+            last = line == COUNT_LINE
+            for p in self.ports:
+                p.cut(end=last)
+            seqs = [frames.HOST_COUNT] if last else range(frames.HOST_COUNT)
+            for seq in seqs:
+                for p in self.ports:
+                    p.send(frames.host_frame(seq))
+            self.seen.append(line)
+
+    def wait_quiet(self):
+        end = time.monotonic() + QUIET_MAX_S
+        while time.monotonic() < end:
+            with_rx = max(p.last_rx for p in self.ports)
+            if time.monotonic() - with_rx >= QUIET_S:
+                return
+            time.sleep(0.05)
+
+    def stop(self):
+        with self.wake:
+            self.done = True
+            self.wake.notify()
+        if self.worker:
+            self.worker.join(timeout=QUIET_MAX_S + 5)
+        for p in self.ports:
+            p.stop()
+        shutil.rmtree(self.rundir, ignore_errors=True)
+
+    def points(self, diags):
+        """The verdict as TAP points (the runner appends them)."""
+        out = [(self.seen == [SEND_LINE, COUNT_LINE], "wire: host port: the guest ran the handshake",
+                ", ".join(f"'{s[2:]}'" for s in self.seen) or "no handshake line",
+                f"'{SEND_LINE[2:]}', then '{COUNT_LINE[2:]}'")]
+        if len(self.seen) == 2:
+            senders = parse_wire_lines(diags)
+            for p in self.ports:
+                out += compare(p.name, p.functions, p.captured(), senders)
+        for p in self.ports:
+            if p.error:
+                out.append((False, f"wire: host port {p.name}: the host reached the guest", p.error, "no error"))
+        return [{"n": None, "ok": ok, "name": name, "directive": "", "reason": "", "yaml": {"got": got, "want": want}}
+                for ok, name, got, want in out]
+
+
+def parse_wire_lines(diags):
+    """{sender: (mac bytes, frames, bytes)} from the guest's wire lines."""
+    out = {}
+    for d in diags:
+        m = WIRE_LINE.match(d)
+        if m:
+            out[int(m.group(1))] = (bytes.fromhex(m.group(2).replace(":", "")), int(m.group(3)), int(m.group(4)))
+    return out
+
+
+def first_difference(a, b):
+    return next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+
+
+def compare(port, functions, captured, senders):
+    """What one port captured against what the guest says each function it
+    hears sent: [(ok, name, got, want)]. The guest's frames only (ours,
+    not the host's); order is not judged: a busy port makes QEMU queue
+    frames and send later ones first (known deviation
+    net-queue-reorder-on-rx-overrun, net/queue.c:210)."""
+    mine, strays = {}, []
+    for f in captured:
+        p = frames.parse(f)
+        if p is None or p[0] == frames.HOST_SENDER:
+            continue
+        if p[0] in functions and p[0] in senders:
+            mine.setdefault(p[0], []).append((p, f))
+        else:
+            strays.append(p)
+    out = []
+    for s in sorted(functions):
+        name = f"wire: host port {port}: function {s}: every frame it sent arrived once, byte for byte"
+        if s not in senders:
+            out.append((False, name, "no wire line for it", "wire: sender I mac M frames N bytes B"))
+            continue
+        mac, n, nbytes = senders[s]
+        seen, differ, extra = {}, [], 0
+        for (_, seq, length), f in mine.get(s, []):
+            if seq >= n or seq in seen:
+                extra += 1
+                continue
+            seen[seq] = f
+            want = frames.build(length, s, seq, mac)
+            if f != want:
+                differ.append(f"seq {seq}: {len(f)} bytes, want {len(want)}, "
+                              f"first difference at byte {first_difference(f, want)}")
+        missing = [q for q in range(n) if q not in seen]
+        got_bytes = sum(len(f) for f in seen.values())
+        ok = not missing and not differ and not extra and got_bytes == nbytes
+        got = (f"{len(seen) - len(differ)} of {n} intact, {len(missing)} missing, {len(differ)} differ, "
+               f"{extra} extra, {got_bytes} bytes"
+               + (f"; first missing seq {missing[0]}" if missing else "") + (f"; {differ[0]}" if differ else ""))
+        out.append((ok, name, got, f"seq 0..{n - 1} once each as tests/lib/frame.h builds them, {nbytes} bytes"))
+    out.append((not strays, f"wire: host port {port}: no frame from a function it does not hear",
+                f"{len(strays)} frames" + (f", first from sender {strays[0][0]} seq {strays[0][1]}" if strays else ""),
+                f"only functions {backends.ranges(sorted(functions))}"))
+    return out
+
+
+def wanted(suites, model):
+    """Does this boot get a host port? Suite net on the virtio-net PF."""
+    names = suites.split(",")
+    return model == "virtio-net" and ("net" in names or "all" in names)
+
+
+def make(be, pfs, vfs):
+    """The host port of a boot on backend `be`: on hub 0, and on the
+    backend's switch when it has a tap place (be.host_iface is set then)."""
+    rundir = tempfile.mkdtemp(prefix="vfprobe-wire-")
+    ports = [HubPort(rundir, be.hub_functions(pfs, vfs))]
+    tap_fn = be.host_tap_function(pfs, vfs)
+    if tap_fn is not None:
+        be.host_iface = "vfw" + re.sub(r"\W", "", os.path.basename(rundir))[-8:]  # IFNAMSIZ: 15 characters
+        ports.append(TapPort(be.host_iface, [tap_fn]))
+    return HostPeer(ports, rundir)
