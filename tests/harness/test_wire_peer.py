@@ -61,6 +61,16 @@ def test_a_wrong_frame_fails_its_point(change, text):
     assert not ok and text in got, got
 
 
+def test_frames_a_reset_cut_off_may_be_missing():
+    """A reset with frames posted drops them unsent (the ledger's txu)."""
+    fs, senders = sent()
+    captured = fs[:2]
+    ok = {n: o for o, n, _, _ in wire_peer.compare("hub", {1}, captured, senders, {1: 2})}
+    assert ok[FUNCTION_POINT]
+    ok = {n: o for o, n, _, _ in wire_peer.compare("hub", {1}, captured, senders, {1: 1})}
+    assert not ok[FUNCTION_POINT]
+
+
 def test_byte_total_must_agree():
     fs, senders = sent()
     mac, n, nbytes = senders[1]
