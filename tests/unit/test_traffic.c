@@ -152,6 +152,10 @@ static void test_frame(void)
 	tap_check_true(!frame_parse(b, len, &g), "frame.h: the magic is checked", "foreign magic");
 	tap_check_true(!frame_parse(b, FRAME_OFF_PAYLOAD - 1, &g), "frame.h: a header needs 42 bytes",
 	               "short frame");
+	tap_check_true(
+	    frame_host_len(0) == FRAME_MIN_LEN && frame_host_len(FRAME_HOST_COUNT - 1) == FRAME_MAX_LEN &&
+	        frame_host_len(FRAME_HOST_COUNT) == FRAME_MIN_LEN,
+	    "frame.h: the host port's frames span 60..1514, its closing frame is 60", "host frame lengths");
 	tap_prefix_pop();
 }
 
