@@ -138,7 +138,8 @@ def fault_boot(monkeypatch, qemu, fault):
 def test_symmetric_fault_is_caught_by_the_host_port_only(monkeypatch, faults_qemu):
     with open(faults_qemu, "rb") as f:
         if b"tx_rx_flip" not in f.read():
-            pytest.skip(f"{faults_qemu} predates tx_rx_flip in scripts/qemu-faults.patch: rebuild it (make deps)")
+            pytest.skip(f"{faults_qemu} predates tx_rx_flip in scripts/qemu-faults.patch: scripts/deps rebuilds it "
+                        "when QEMU_RECIPE changes")
     verdict, failing = fault_boot(monkeypatch, faults_qemu, "tx_rx_flip")
     assert verdict == "fail"
     assert not [n for n in failing if "received intact" in n], "the functions must hear each other intact"
