@@ -227,7 +227,10 @@ class VhostUser(_VfBackend):
         return out + ([(None, None)] if len(out) % 2 else [])
 
     def host_tap_function(self, pfs, vfs):
-        return function_index(pfs - 1, vfs, vfs) if pfs * vfs % 2 else None
+        # testpmd gives every port --queues pairs: a tap with more than one
+        # spreads the host's frames over queues the VF reads only after
+        # VQ_PAIRS_SET, so with --queues the VF keeps its null port.
+        return function_index(pfs - 1, vfs, vfs) if pfs * vfs % 2 and self.queues == 1 else None
 
     def service(self, pfs, vfs):
         import switch
