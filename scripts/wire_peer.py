@@ -396,7 +396,7 @@ def wanted(suites, model):
 def make(be, pfs, vfs):
     """The host port of a boot on backend `be`: on hub 0, and on the
     backend's switch when it has a tap place (be.host_iface is set then)."""
-    rundir = tempfile.mkdtemp(prefix="vfprobe-wire-")
+    rundir = tempfile.mkdtemp(prefix="vfprobe-hostport-")
     ports = [HubPort(rundir, be.hub_functions(pfs, vfs))]
     tap_fn = be.host_tap_function(pfs, vfs)
     if tap_fn is not None:
