@@ -11,8 +11,8 @@
 
 extern const struct suite __vfprobe_suites_start[], __vfprobe_suites_end[];
 
-static const char *const common_options[] = {"suite",   "pfs",   "vfs",  "model", "mode",
-                                             "backend", "peers", "ring", "queues"};
+static const char *const common_options[] = {"suite",   "pfs",   "vfs",  "model",  "mode",
+                                             "backend", "peers", "ring", "queues", "hostport"};
 #define N_COMMON  (sizeof(common_options) / sizeof(common_options[0]))
 #define KNOWN_MAX 64
 
@@ -44,6 +44,17 @@ static void known_options(const char **known)
 	known[n] = NULL;
 }
 
+/* hostport=LIST: the functions of LIST, as peers_parse reads all:LIST. */
+static bool parse_host_port(const char *list, struct peer_map *m, char *err, size_t errlen)
+{
+	char spec[OPTION_VALUE_MAX + 8], why[120];
+	snprintf(err, errlen, "hostport is a function list N[-M][,N[-M]...], not '%.40s'", list);
+	if (!*list || list[strspn(list, "0123456789,-")] != '\0')
+		return false;
+	snprintf(spec, sizeof(spec), "all:%s", list);
+	return peers_parse(m, spec, why, sizeof(why)) == 0;
+}
+
 static bool parse_config(struct run_config *cfg, char *err, size_t errlen)
 {
 	static struct peer_map peers;
@@ -60,6 +71,11 @@ static bool parse_config(struct run_config *cfg, char *err, size_t errlen)
 	if (peers_parse(&peers, p, err, errlen) != 0)
 		return false; /* "all" when not said */
 	cfg->peers = &peers;
+	static struct peer_map host_port;
+	const char *h = options_get(o, "hostport");
+	if (h && !parse_host_port(h, &host_port, err, errlen))
+		return false;
+	cfg->host_port = h ? &host_port : NULL;
 	const char *ring = options_get(o, "ring");
 	snprintf(err, errlen, "ring is split or packed, not '%s'", ring ? ring : "");
 	if (ring && strcmp(ring, "split") && strcmp(ring, "packed"))

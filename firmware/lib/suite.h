@@ -33,6 +33,9 @@ struct run_config {
 	unsigned long queues;         /* queues=: queue pairs behind every VF (1 when not said) */
 	bool short_mode;              /* mode=short: fewer iterations (make check) */
 	const struct options *opts;
+	/* The functions the runner's host port on the wire hears (hostport=
+	 * LIST, the LIST of peers=), NULL when there is none. */
+	const struct peer_map *host_port;
 };
 
 enum suite_flags {

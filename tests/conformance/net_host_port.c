@@ -16,7 +16,6 @@
 
 /* After the last frame due, how long extra (duplicate) frames may take. */
 #define HOST_PORT_SETTLE_US 20000
-#define HOST_PORT_SPEC_MAX  (OPTION_VALUE_MAX + 8)
 
 struct host_rx {
 	uint32_t next; /* the host frame due next */
@@ -26,22 +25,6 @@ struct host_rx {
 
 static struct host_rx host_rx[VENV_MAX];
 static uint8_t rx_buf[FRAME_MAX_LEN + 64], ref_buf[FRAME_MAX_LEN + 64];
-
-int venv_host_parse(struct venv *e, const struct run_config *cfg)
-{
-	const char *list = cfg && cfg->opts ? options_get(cfg->opts, "hostport") : NULL;
-	e->host_port = false;
-	if (!list)
-		return 0;
-	char spec[HOST_PORT_SPEC_MAX], err[120];
-	snprintf(spec, sizeof(spec), "all:%s", list);
-	if (peers_parse(&e->host, spec, err, sizeof(err)) != 0) {
-		tap_bail_out("hostport=%s: %s", list, err);
-		return -1;
-	}
-	e->host_port = true;
-	return 0;
-}
 
 static void note(struct host_rx *st, const char *what, uint32_t seq, size_t len, size_t want, size_t at)
 {

@@ -1,7 +1,7 @@
 /* tests/conformance/net_host_port.h: the runner's own port on the wire of
- * suite net (scripts/wire_peer.py), from the load option hostport=LIST:
- * the functions (numbered as in lib/peers.h) that hear the host port and
- * that it hears. The host checks there, byte for byte, every frame the
+ * suite net (scripts/wire_peer.py), from the load option hostport=LIST
+ * (venv.host): the functions (numbered as in lib/peers.h) that hear the
+ * host port and that it hears. The host checks there, byte for byte, every frame the
  * guest says it sent; the guest checks here every frame the host sent, so
  * a device that errs the same way on TX and RX cannot pass by cancelling
  * out between two of its functions. The handshake:
@@ -25,9 +25,6 @@
 #define HOST_PORT_COUNT_LINE "wire: host port, count"
 #define HOST_PORT_WAIT_US    20000000ULL
 
-/* Read hostport= from cfg into e (none: no host port). 0, or -1 after a
- * bail-out naming the bad value. */
-int venv_host_parse(struct venv *e, const struct run_config *cfg);
 /* The first half of the handshake: one TAP point per linked function,
  * the host's frames arrived once each, in order, byte for byte. */
 void host_port_greet(struct venv *e);

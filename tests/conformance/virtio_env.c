@@ -7,7 +7,6 @@
 
 #include "boot/timer.h"
 #include "lib/net_port.h"
-#include "net_host_port.h"
 #include "pci/pci_regs.h"
 #include "pci/pf_model.h"
 
@@ -43,8 +42,9 @@ struct venv *venv_get(const struct run_config *cfg)
 		env.peers = *cfg->peers;
 	else
 		peers_parse(&env.peers, NULL, NULL, 0);
-	if (venv_host_parse(&env, cfg) != 0)
-		return NULL;
+	env.host_port = cfg && cfg->host_port;
+	if (env.host_port)
+		env.host = *cfg->host_port;
 	env.ring = cfg ? cfg->ring : RUN_RING_SPLIT;
 	env.all_on_hub = !cfg || !cfg->backend || strcmp(cfg->backend, "hub") == 0;
 	env.datapath_at_driver_ok = env.all_on_hub;

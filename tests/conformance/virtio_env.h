@@ -36,8 +36,9 @@ struct venv_fn {
 
 struct venv {
 	struct peer_map peers;
-	/* The runner's host port on the wire (hostport=LIST, net_host_port.h):
-	 * host.group[i] != 0 when function i and the host hear each other. */
+	/* The runner's host port on the wire (run_config.host_port,
+	 * net_host_port.h): host.group[i] != 0 when function i and the host
+	 * hear each other. */
 	bool host_port;
 	struct peer_map host;
 	enum run_ring ring; /* every venv_open asks for this format */

@@ -122,6 +122,14 @@ def test_other_content_fails_on_both_ends(monkeypatch):
             f"net: pf0 01:00.0: {GUEST_POINT}", f"net: pf0.vf1 01:00.1: {GUEST_POINT}"} <= failing, failing
 
 
+def test_bad_hostport_is_a_one_line_bail_out():
+    argv = ["--suite", "net", "--vfs", "1", "--mode", "short", "--no-build", "--quiet", "--name", "wire-peer-bad",
+            "--", "-append", "suite=net vfs=1 hostport=1-x"]
+    _, res = vfprobe_core.run(argv, summary=False)
+    assert res["verdict"] == "bail" and "hostport is a function list N[-M][,N[-M]...], not '1-x'" in res["reason"], \
+        res["reason"]
+
+
 @pytest.fixture(scope="module")
 def faults_qemu():
     deps = vfprobe_core.resolve_deps(vfprobe_core.make_parser().parse_args([]))
