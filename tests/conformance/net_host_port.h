@@ -7,6 +7,8 @@
  * out between two of its functions. The handshake:
  *
  *   guest   prints HOST_PORT_SEND_LINE, waits for FRAME_HOST_COUNT frames
+ *           (and asks again, up to HOST_PORT_TRIES times, on a backend
+ *           that starts a function's datapath late)
  *   runner  waits until its ports are quiet, forgets what it captured,
  *           sends the host frames 0..FRAME_HOST_COUNT-1 (lib/frame.h)
  *   guest   the suite's traffic, then `# wire: sender I mac M frames N
@@ -15,7 +17,7 @@
  *   runner  waits until quiet, compares what it captured with the wire
  *           lines, sends host frame FRAME_HOST_COUNT
  *
- * The guest never waits longer than HOST_PORT_WAIT_US for the host. */
+ * The guest never waits longer than HOST_PORT_WAIT_US for one answer. */
 #ifndef VFPROBE_TESTS_NET_HOST_PORT_H
 #define VFPROBE_TESTS_NET_HOST_PORT_H
 
@@ -24,6 +26,8 @@
 #define HOST_PORT_SEND_LINE  "wire: host port, send"
 #define HOST_PORT_COUNT_LINE "wire: host port, count"
 #define HOST_PORT_WAIT_US    20000000ULL
+/* Requests for the first frames on a backend that starts datapaths late. */
+#define HOST_PORT_TRIES 4
 
 /* The first half of the handshake: one TAP point per linked function,
  * the host's frames arrived once each, in order, byte for byte. */
