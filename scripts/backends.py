@@ -129,8 +129,8 @@ class Backend:
         """The functions on QEMU's hub 0, which the runner's host port joins (scripts/wire_peer.py)."""
         return []
 
-    def host_tap_function(self, pfs, vfs):
-        """The function linked with the host port's tap on the backend's switch, or None."""
+    def host_switch_function(self, pfs, vfs):
+        """The function the backend's switch can link with the runner's host port, or None."""
         return None
 
 
@@ -181,7 +181,7 @@ class VhostUser(_VfBackend):
     each link is a point-to-point wire (mac forwarding would reach more
     ports but is still fixed pairs in testpmd, with rewritten addresses).
     An odd last VF gets a null port (no-rx) as its other end, or, when the
-    runner's host port is on (host_iface), a tap port of that name. With
+    runner's host port is on (host_iface), a net_af_packet port there. With
     --queues N every VF's port has N queue pairs (mq=on on the VF) and
     testpmd forwards queue q of a port to queue q of its pair."""
     name = "vhost-user"
@@ -226,16 +226,16 @@ class VhostUser(_VfBackend):
         out = [(function_index(p, v, vfs), self.socket(p, v)) for p in range(pfs) for v in range(1, vfs + 1)]
         return out + ([(None, None)] if len(out) % 2 else [])
 
-    def host_tap_function(self, pfs, vfs):
-        # testpmd gives every port --queues pairs: a tap with more than one
-        # spreads the host's frames over queues the VF reads only after
+    def host_switch_function(self, pfs, vfs):
+        # testpmd gives every port --queues pairs: a host port with more than
+        # one spreads the host's frames over queues the VF reads only after
         # VQ_PAIRS_SET, so with --queues the VF keeps its null port.
         return function_index(pfs - 1, vfs, vfs) if pfs * vfs % 2 and self.queues == 1 else None
 
     def service(self, pfs, vfs):
         import switch
-        tap = self.host_iface if self.host_tap_function(pfs, vfs) is not None else None
-        return switch.Testpmd(self.rundir, self.ports(pfs, vfs), self.queues, tap_iface=tap)
+        host = self.host_iface if self.host_switch_function(pfs, vfs) is not None else None
+        return switch.Testpmd(self.rundir, self.ports(pfs, vfs), self.queues, host_iface=host)
 
 
 class Vdpa(_VfBackend):

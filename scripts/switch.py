@@ -50,12 +50,13 @@ def _stop_all():
 
 
 class Testpmd:
-    def __init__(self, rundir, ports, queues=1, tap_iface=None):
+    def __init__(self, rundir, ports, queues=1, host_iface=None):
         """ports: testpmd's ports in order, (function index, socket path),
         (None, None) for a null port that only swallows what it gets, or
-        with tap_iface a tap port of that name (the runner's host port)."""
+        with host_iface a net_af_packet port on that interface (the
+        runner's host port, scripts/wire_peer.py)."""
         self.rundir = rundir
-        self.tap_iface = tap_iface
+        self.host_iface = host_iface
         self.ports = ports
         self.queues = queues
         self.proc = None
@@ -67,7 +68,7 @@ class Testpmd:
         cmd = [binary(), "-l", "0,1", "--no-huge", "-m", str(MEM_MB), "--no-pci", "--log-level", "lib.eal:error",
                "--file-prefix", os.path.basename(self.rundir)]
         for i, (_, sock) in enumerate(self.ports):
-            filler = f"net_tap{i},iface={self.tap_iface}" if self.tap_iface else f"net_null{i},no-rx=1"
+            filler = f"net_af_packet{i},iface={self.host_iface}" if self.host_iface else f"net_null{i},no-rx=1"
             cmd += ["--vdev", f"net_vhost{i},iface={sock},queues={self.queues}" if sock else filler]
         return cmd + ["--", "--forward-mode=io", "--port-topology=paired", "--auto-start", "--stats-period", "1",
                       "--nb-cores=1", f"--rxq={self.queues}", f"--txq={self.queues}",

@@ -15,16 +15,17 @@ Ports (one per wire the functions are on):
   HubPort  `-netdev stream` to a unix socket the runner listens on, joined
            to hub 0 by a hubport: hears every function on the hub (all of
            them with --backend hub, the PFs with the others)
-  TapPort  --backend vhost-user: testpmd's net_tap port, which takes the
-           place of the null port an odd VF count leaves the last VF
-           paired with (scripts/switch.py); an AF_PACKET socket on its
-           interface hears that VF"""
+  VethPort --backend vhost-user: testpmd's net_af_packet port on one end
+           of a veth pair, in place of the null port an odd VF count
+           leaves the last VF paired with (scripts/switch.py); the
+           runner's AF_PACKET socket on the other end hears that VF"""
 
 import os
 import re
 import shutil
 import socket
 import struct
+import subprocess
 import tempfile
 import threading
 import time
@@ -37,7 +38,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HOST_PORT_H = os.path.join(ROOT, "tests", "conformance", "net_host_port.h")
 QUIET_S = 0.3  # a port that took nothing for this long has all the guest sent
 QUIET_MAX_S = 10.0
-IFACE_WAIT_S = 10.0
 ETH_P_ALL = 0x0003
 SOL_PACKET, PACKET_STATISTICS, SO_RCVBUFFORCE = 263, 6, 33  # linux/socket.h, if_packet.h, asm/socket.h
 RCVBUF = 64 << 20
@@ -161,28 +161,27 @@ class HubPort(Port):
             pass
 
 
-class TapPort(Port):
-    """testpmd's net_tap port: its kernel interface, read and written raw."""
-    name = "tap"
+class VethPort(Port):
+    """A veth pair the runner makes: testpmd's net_af_packet port on one
+    end (switch_iface), the runner's raw socket on the other (iface)."""
+    name = "veth"
 
-    def __init__(self, iface, functions):
+    def __init__(self, tag, functions):
         super().__init__(functions)
-        self.iface = iface
+        self.switch_iface, self.iface = f"vfw{tag}", f"vfh{tag}"  # IFNAMSIZ: 15 characters
         self.sock = None
+        self.made = False
+        ip("link", "add", self.switch_iface, "type", "veth", "peer", "name", self.iface)
+        self.made = True
+        try:
+            for end in (self.switch_iface, self.iface):
+                no_ipv6(end)
+                ip("link", "set", end, "up")
+        except OSError:
+            self.stop()
+            raise
 
     def open(self):
-        """Once testpmd made the interface: a raw socket on it (and no IPv6
-        chatter of the host's own kernel on it, as far as it can be helped)."""
-        deadline = time.monotonic() + IFACE_WAIT_S
-        while not os.path.exists(f"/sys/class/net/{self.iface}"):
-            if time.monotonic() > deadline:
-                raise OSError(f"testpmd's tap interface {self.iface} did not appear within {IFACE_WAIT_S:.0f} s")
-            time.sleep(0.05)
-        try:
-            with open(f"/proc/sys/net/ipv6/conf/{self.iface}/disable_ipv6", "w") as f:
-                f.write("1\n")
-        except OSError:
-            pass
         self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
         try:  # room for a whole phase's bursts while this thread is slow (root may pass rmem_max)
             self.sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, RCVBUF)
@@ -224,6 +223,28 @@ class TapPort(Port):
                 self.error = self.error or f"the host's socket dropped {drops} frames (the host was slow)"
             self.sock.close()
             self.sock = None
+        if self.made:
+            self.made = False
+            try:
+                ip("link", "del", self.switch_iface)  # and its peer
+            except OSError:
+                pass
+
+
+def no_ipv6(iface):
+    """No IPv6 chatter of the host's own kernel on the wire, where it can be helped."""
+    try:
+        with open(f"/proc/sys/net/ipv6/conf/{iface}/disable_ipv6", "w") as f:
+            f.write("1\n")
+    except OSError:
+        pass
+
+
+def ip(*args):
+    """Run `ip ARGS`; OSError with its one-line complaint when it fails."""
+    r = subprocess.run(["ip", *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if r.returncode != 0:
+        raise OSError(f"ip {' '.join(args)}: {r.stderr.strip() or f'status {r.returncode}'}")
 
 
 class HostPeer:
@@ -396,11 +417,16 @@ def wanted(suites, model):
 
 def make(be, pfs, vfs):
     """The host port of a boot on backend `be`: on hub 0, and on the
-    backend's switch when it has a tap place (be.host_iface is set then)."""
+    backend's switch when it has a place for it (be.host_iface is set then)."""
     rundir = tempfile.mkdtemp(prefix="vfprobe-hostport-")
     ports = [HubPort(rundir, be.hub_functions(pfs, vfs))]
-    tap_fn = be.host_tap_function(pfs, vfs)
-    if tap_fn is not None:
-        be.host_iface = "vfw" + re.sub(r"\W", "", os.path.basename(rundir))[-8:]  # IFNAMSIZ: 15 characters
-        ports.append(TapPort(be.host_iface, [tap_fn]))
+    fn = be.host_switch_function(pfs, vfs)
+    if fn is not None:
+        try:
+            veth = VethPort(re.sub(r"\W", "", os.path.basename(rundir))[-8:], [fn])
+        except OSError as e:
+            print(f"# vfprobe: no host port on the switch ({e}): function {fn} keeps its null port", flush=True)
+        else:
+            be.host_iface = veth.switch_iface
+            ports.append(veth)
     return HostPeer(ports, rundir)
