@@ -73,6 +73,9 @@ def make_parser():
                    help=f"{' | '.join(backends.BACKENDS)}: the netdev of every function (default {backends.DEFAULT})")
     p.add_argument("--queues", type=int, default=1, help="queue pairs of every VF (VIRTIO_NET_F_MQ; needs a "
                    "backend with queues per port: vhost-user)")
+    p.add_argument("--host-port-on-switch", action="store_true",
+                   help="suite net, --backend vhost-user: link the VF an odd VF count leaves alone with the "
+                   "runner's host port through testpmd too (a veth pair)")
     p.add_argument("--ring", default="split", help=" | ".join(RINGS) + ": the virtqueue format the guest "
                    "drives; packed and both give every function packed=on; both boots once per format")
     p.add_argument("--qemu", default=None, help="qemu-system-x86_64 with sriov-pf (default: scripts/deps)")
@@ -569,7 +572,8 @@ def boot_ring(args, ring, vfs, be, qemu, ovmf, image, accel, extra):
     around it: its result dict (None with --print-cmd)."""
     packed = ring == "packed" or args.ring == "both"
     be.rundir = tempfile.mkdtemp(prefix="vfprobe-") if be.service(args.pfs, vfs) is not None else None
-    peer = wire_peer.make(be, args.pfs, vfs) if wire_peer.wanted(args.suite, args.pf_model) else None
+    peer = (wire_peer.make(be, args.pfs, vfs, args.host_port_on_switch)
+            if wire_peer.wanted(args.suite, args.pf_model) else None)
     cmdline = guest_cmdline(args.suite, args.pfs, vfs, args.pf_model, args.mode, be, ring)
     cmdline += f" hostport={peer.functions()}" if peer else ""
     mem = topology.memory_mb(args.pf_model, args.pfs, vfs)

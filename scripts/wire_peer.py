@@ -415,12 +415,15 @@ def wanted(suites, model):
     return model == "virtio-net" and ("net" in names or "all" in names)
 
 
-def make(be, pfs, vfs):
-    """The host port of a boot on backend `be`: on hub 0, and on the
-    backend's switch when it has a place for it (be.host_iface is set then)."""
+def make(be, pfs, vfs, on_switch=False):
+    """The host port of a boot on backend `be`: on hub 0, and with
+    on_switch on the backend's switch too when it has a place for it
+    (be.host_iface is set then)."""
     rundir = tempfile.mkdtemp(prefix="vfprobe-hostport-")
     ports = [HubPort(rundir, be.hub_functions(pfs, vfs))]
-    fn = be.host_switch_function(pfs, vfs)
+    fn = be.host_switch_function(pfs, vfs) if on_switch else None
+    if hasattr(be, "host_iface"):
+        be.host_iface = None
     if fn is not None:
         try:
             veth = VethPort(re.sub(r"\W", "", os.path.basename(rundir))[-8:], [fn])

@@ -7,7 +7,7 @@ cannot.
   byte total that disagrees are each a named failing point.
 - A boot whose host port sends, and expects, other content than the
   guest's (frames.build changed in this process): the host's points fail
-  and so do the guest's.
+  and so do the guest's. The host port on testpmd (vhost-user) passes.
 - The fault QEMU (scripts/qemu-faults.patch): with tx_rx_flip every frame
   over 60 bytes is changed on TX and changed back on RX, so the functions
   hear each other intact and only the host port sees the fault, from both
@@ -103,6 +103,17 @@ def boot(name, qemu=None):
 def test_host_port_passes_on_a_sound_device():
     verdict, failing = boot("wire-peer-sound")
     assert (verdict, failing) == ("pass", set())
+
+
+def test_host_port_on_the_switch():
+    """--host-port-on-switch: VF1 (alone with 1 VF) linked with the host through testpmd."""
+    argv = ["--suite", "net", "--vfs", "1", "--mode", "short", "--no-build", "--quiet", "--name", "wire-peer-switch",
+            "--backend", "vhost-user", "--host-port-on-switch"]
+    _, res = vfprobe_core.run(argv, summary=False)
+    names = {p["name"] for p in res["tests"] if p["ok"]}
+    assert res["verdict"] == "pass", res["reason"]
+    assert {"wire: host port veth: function 1: every frame it sent arrived once, byte for byte",
+            f"net: pf0.vf1 01:00.1: {GUEST_POINT}"} <= names
 
 
 def test_other_content_fails_on_both_ends(monkeypatch):
