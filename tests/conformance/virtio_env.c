@@ -43,6 +43,7 @@ struct venv *venv_get(const struct run_config *cfg)
 	else
 		peers_parse(&env.peers, NULL, NULL, 0);
 	env.ring = cfg ? cfg->ring : RUN_RING_SPLIT;
+	env.access_platform = cfg && cfg->iommu == RUN_IOMMU_VTD;
 	env.datapath_at_driver_ok = !cfg || !cfg->backend || strcmp(cfg->backend, "hub") == 0;
 	for (struct pci_func *pf; (pf = pf_model_pf(virtio_net, pf_idx)) != NULL;) {
 		uint16_t total = pci_cfg_read16(pf->rid, pf->sriov_cap + PCI_SRIOV_TOTAL_VF);
@@ -98,6 +99,7 @@ int venv_open(struct venv *e, size_t i, const struct net_opts *o)
 		return -1;
 	struct net_opts opts = o ? *o : venv_default_opts;
 	opts.packed_ring = e->ring == RUN_RING_PACKED;
+	opts.access_platform = e->access_platform;
 	o = &opts;
 	int rc;
 	if (!fn->nd) {
