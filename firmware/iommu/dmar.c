@@ -108,15 +108,22 @@ enum dmar_status dmar_parse(const struct acpi_sdt_header *t, struct dmar_info *o
 	return out->n_units ? DMAR_OK : DMAR_NO_UNIT;
 }
 
-static bool scope_names(const struct dmar_scope *sc, uint8_t bus, uint8_t devfn)
+/* §8.3.1: the path starts on start_bus and each entry after the first is
+ * on the secondary bus of the bridge before it, as the hops are. */
+static bool scope_covers(const struct dmar_scope *sc, const struct dmar_hop *hops, size_t n)
 {
-	if (sc->path_len != 1 || sc->start_bus != bus)
+	if (!n || hops[0].bus != sc->start_bus || sc->path_len == 0 || sc->path_len > n)
 		return false;
-	uint8_t sdevfn = (uint8_t)(sc->path[0][0] << 3 | (sc->path[0][1] & 7));
-	return sc->type == SCOPE_PCI_ENDPOINT && sdevfn == devfn;
+	if (sc->type == SCOPE_PCI_ENDPOINT ? sc->path_len != n
+	                                   : sc->type != SCOPE_PCI_SUBHIERARCHY || sc->path_len == n)
+		return false;
+	for (size_t i = 0; i < sc->path_len; i++)
+		if (hops[i].devfn != (uint8_t)(sc->path[i][0] << 3 | (sc->path[i][1] & 7)))
+			return false;
+	return true;
 }
 
-const struct dmar_unit *dmar_unit_for(const struct dmar_info *d, uint8_t bus, uint8_t devfn)
+const struct dmar_unit *dmar_unit_for(const struct dmar_info *d, const struct dmar_hop *hops, size_t n)
 {
 	const struct dmar_unit *all = NULL;
 	for (unsigned i = 0; i < d->n_units; i++) {
@@ -124,7 +131,7 @@ const struct dmar_unit *dmar_unit_for(const struct dmar_info *d, uint8_t bus, ui
 		if (u->segment != 0)
 			continue;
 		for (unsigned j = 0; j < u->n_scopes; j++)
-			if (scope_names(&u->scope[j], bus, devfn))
+			if (scope_covers(&u->scope[j], hops, n))
 				return u;
 		if ((u->flags & DRHD_INCLUDE_PCI_ALL) && !all)
 			all = u;

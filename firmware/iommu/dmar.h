@@ -80,10 +80,17 @@ enum dmar_status {
 const char *dmar_status_name(enum dmar_status s);
 /* Parse `t` (its length bytes, all of them checked); DMAR_OK or why not. */
 enum dmar_status dmar_parse(const struct acpi_sdt_header *t, struct dmar_info *out);
-/* The unit that translates bus:devfn of segment 0: the first with an
- * endpoint scope naming it directly (a one-entry path from `bus`), else the
- * INCLUDE_PCI_ALL unit; NULL when none. Sub-hierarchy scopes would need the
- * bridges' bus numbers and are not followed. */
-const struct dmar_unit *dmar_unit_for(const struct dmar_info *d, uint8_t bus, uint8_t devfn);
+/* One step of a function's way down from the root bus: a bridge above it,
+ * or the function itself (the last). */
+struct dmar_hop {
+	uint8_t bus, devfn;
+};
+
+/* The unit that translates a function of segment 0, given its way down
+ * `hops` (n of them, root bus first, the function last): the first unit
+ * with an endpoint scope whose path is exactly that way, or a
+ * sub-hierarchy scope whose path leads to one of the bridges on it
+ * (§8.3.1), else the INCLUDE_PCI_ALL unit; NULL when none. */
+const struct dmar_unit *dmar_unit_for(const struct dmar_info *d, const struct dmar_hop *hops, size_t n);
 
 #endif

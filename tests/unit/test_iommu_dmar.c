@@ -89,8 +89,30 @@ static void good_tables(struct dmar_info *d)
 	tap_check_true(d->unit[0].n_scopes == 1 && d->unit[0].scope[0].type == SCOPE_IOAPIC &&
 	                   d->unit[0].scope[0].start_bus == 0xf0 && d->unit[0].scope[0].path[0][0] == 0x1f,
 	               "VT-d 3.3 §8.3.1", "IOAPIC device scope");
-	tap_check_true(dmar_unit_for(d, 1, 2) == &d->unit[0], "VT-d 3.3 §8.3: INCLUDE_PCI_ALL",
+	const struct dmar_hop vf[] = {{0, 1 << 3}, {1, 2}};
+	tap_check_true(dmar_unit_for(d, vf, 2) == &d->unit[0], "VT-d 3.3 §8.3: INCLUDE_PCI_ALL",
 	               "every function falls to the INCLUDE_PCI_ALL unit");
+
+	/* QEMU's shape with scopes: no INCLUDE_PCI_ALL, each device of the
+	 * root bus listed, a root port 00:01.0 as a sub-hierarchy. */
+	begin(&t, 48);
+	uint32_t q = drhd(&t, 0, 0xfed90000);
+	scope(&t, q, SCOPE_IOAPIC, 0xf0, 0x1f, 0);
+	scope(&t, q, SCOPE_PCI_SUBHIERARCHY, 0, 1, 0);
+	scope(&t, q, SCOPE_PCI_ENDPOINT, 0, 2, 0);
+	tap_check_eq(dmar_parse(finish(&t), d), DMAR_OK, "VT-d 3.3 §8.3.1", "scopes of the root bus parse");
+	const struct dmar_hop root_port_only[] = {{0, 1 << 3}}, other_port[] = {{0, 3 << 3}, {2, 0}};
+	const struct dmar_hop endpoint[] = {{0, 2 << 3}}, below_endpoint[] = {{0, 2 << 3}, {1, 0}};
+	tap_check_true(dmar_unit_for(d, vf, 2) == &d->unit[0], "VT-d 3.3 §8.3.1: PCI sub-hierarchy",
+	               "a VF below root port 00:01.0 is covered by its sub-hierarchy scope");
+	tap_check_true(dmar_unit_for(d, root_port_only, 1) == NULL, "VT-d 3.3 §8.3.1: PCI sub-hierarchy",
+	               "the bridge itself is not below itself");
+	tap_check_true(dmar_unit_for(d, endpoint, 1) == &d->unit[0], "VT-d 3.3 §8.3.1: PCI endpoint",
+	               "an endpoint scope names its device");
+	tap_check_true(dmar_unit_for(d, below_endpoint, 2) == NULL, "VT-d 3.3 §8.3.1: PCI endpoint",
+	               "an endpoint scope covers nothing below it");
+	tap_check_true(dmar_unit_for(d, other_port, 2) == NULL, "VT-d 3.3 §8.3",
+	               "a function below an unlisted port has no unit");
 
 	/* Two units: one for an endpoint 02:01.3, the catch-all, and an RMRR. */
 	begin(&t, 48);
@@ -101,9 +123,10 @@ static void good_tables(struct dmar_info *d)
 	tap_check_eq(dmar_parse(finish(&t), d), DMAR_OK, "VT-d 3.3 §8.2", "two DRHDs and an RMRR parse");
 	tap_check_true(d->n_units == 2 && d->n_other == 1, "VT-d 3.3 §8.2: other types skipped",
 	               "two units, one other structure");
-	tap_check_true(dmar_unit_for(d, 2, 1 << 3 | 3) == &d->unit[0], "VT-d 3.3 §8.3.1: PCI endpoint scope",
+	const struct dmar_hop named[] = {{2, 1 << 3 | 3}}, unnamed[] = {{2, 1 << 3 | 4}};
+	tap_check_true(dmar_unit_for(d, named, 1) == &d->unit[0], "VT-d 3.3 §8.3.1: PCI endpoint scope",
 	               "02:01.3 goes to the unit naming it");
-	tap_check_true(dmar_unit_for(d, 2, 1 << 3 | 4) == &d->unit[1], "VT-d 3.3 §8.3",
+	tap_check_true(dmar_unit_for(d, unnamed, 1) == &d->unit[1], "VT-d 3.3 §8.3",
 	               "02:01.4 to the catch-all");
 }
 

@@ -1,0 +1,242 @@
+/* tests/conformance/iommu.c: suite `iommu` (needs --iommu vtd). Every
+ * function (PF and VFs) is put in its own VT-d domain mapping only its own
+ * rings and buffers; the datapath works translated; a VF whose device
+ * writes to another VF's buffer, to the PF's memory, to an unmapped page
+ * or to its own read-only RX buffers is stopped there, the fault is
+ * recorded against that VF's requester ID, its device reports the error,
+ * the other functions keep working, and the VF works again once reset and
+ * re-mapped. */
+#include <stdio.h>
+#include <string.h>
+
+#include "boot/mem.h"
+#include "iommu/vtd_regs.h"
+#include "deviations.h"
+#include "iommu_deviations.h"
+#include "iommu_env.h"
+#include "iommu_probe.h"
+#include "traffic_check.h"
+
+#define R_DMAR "VT-d 3.3 §8.1, §8.3: a checksummed DMAR table whose DRHD covers every function"
+#define R_CAP  "VT-d 3.3 §10.4.2: SAGAW offers 4-level (or 3-level) tables; fault recording registers exist"
+#define R_PLATFORM                                                                                           \
+	"virtio v1.3 §6 Reserved Feature Bits: a device behind the IOMMU offers and keeps "                 \
+	"VIRTIO_F_ACCESS_PLATFORM"
+#define R_ROOT     "VT-d 3.3 §10.4.4, §10.4.5: SRTP latches the root table, GSTS.RTPS reads 1"
+#define R_MAP      "VT-d 3.3 §6.5.1.1, §6.5.1.2: register-based context and IOTLB invalidation complete"
+#define R_TE       "VT-d 3.3 §10.4.4, §10.4.5: TE enables translation, GSTS.TES follows"
+#define R_OWN      "VT-d 3.3 §3.7 Second-Level Translation: a function works with only its own pages mapped"
+#define R_NO_FAULT "VT-d 3.3 §7.2.1: no fault is recorded while each function uses only its mapped pages"
+#define R_BLOCKED  "VT-d 3.3 §7.1: a request its domain does not allow is blocked: the target is unchanged"
+#define R_RECORDED "VT-d 3.3 §7.2.1 Primary Fault Logging: the blocked request is recorded"
+#define R_SID                                                                                                 \
+	"VT-d 3.3 §10.4.14 + PCIe 6.0 §2.2.6.2: the fault's source-id is the requester ID of the function " \
+	"that made the request (bus << 8 | devfn)"
+#define R_REASON "VT-d 3.3 Appendix A: a write without write permission is fault reason 5"
+#define R_TYPE   "VT-d 3.3 §10.4.14: T is 0 for a write request"
+#define R_ADDR   "VT-d 3.3 §10.4.14: FI is the page of the faulting address"
+#define R_DEVICE                                                                                             \
+	"virtio v1.3 §2.1.2 Device Requirements: Device Status Field: a device in an error state "          \
+	"sets DEVICE_NEEDS_RESET"
+#define R_USED_LEN                                                                                           \
+	"virtio v1.3 §2.7.8.1 Device Requirements: The Virtqueue Used Ring: a used element's len is the "   \
+	"bytes written into its buffer: a blocked buffer comes back with none, or not at all"
+#define R_OTHERS "VT-d 3.3 §3.7: one domain's fault leaves the other domains and their datapaths working"
+#define R_RECOVER                                                                                            \
+	"virtio v1.3 §3.1.1: reset and re-mapped, the function initialises again and carries traffic"
+#define R_READONLY "VT-d 3.3 §9.8 Second-Level Paging Entries: W clear stops device writes"
+#define R_FSTS     "VT-d 3.3 §10.4.9: with the fault records cleared, PPF and PFO read 0"
+#define R_TE_OFF   "VT-d 3.3 §10.4.4, §10.4.5: clearing TE turns translation off, GSTS.TES follows"
+
+#define PROBE_SEED       0xa5
+#define FRAMES_PER_ROUND 8
+
+struct probe_target {
+	const char *what;
+	uint8_t *mem;
+	size_t bytes;
+	int owner; /* function whose domain maps it, -1 for none */
+};
+
+static void check_fault(struct iommu_env *m, size_t a, const uint8_t *mem, size_t bytes, const char *what)
+{
+	const struct iommu_domain *d = &m->dom[a];
+	unsigned n = iommu_env_faults(m);
+	char got[160];
+	snprintf(got, sizeof(got), "%u fault(s)", n);
+	if (!tap_check(n >= 1, R_RECORDED, got, "at least 1", "%s: a fault is recorded", what))
+		return;
+	const struct vtd_fault *f = &m->fault[0];
+	bool only_a = true;
+	for (unsigned k = 0; k < n; k++)
+		only_a &= m->fault[k].sid == d->sid;
+	tap_check_eq(f->sid, d->sid, R_SID, "%s: source-id 0x%04x", what, d->sid);
+	tap_check_true(only_a, R_SID, "%s: no fault names another function", what);
+	tap_check_eq(f->reason, VTD_FR_WRITE, R_REASON, "%s: reason %u (%s)", what, f->reason,
+	             vtd_fault_reason_name(f->reason));
+	tap_check_true(!f->read, R_TYPE, "%s: recorded as a write", what);
+	uint64_t lo = dma_addr(mem) & ~VTD_PAGE_MASK, hi = dma_addr(mem) + bytes;
+	snprintf(got, sizeof(got), "0x%llx", (unsigned long long)f->page);
+	tap_check(f->page >= lo && f->page < hi, R_ADDR, got, "a page of the target", "%s: fault address",
+	          what);
+	tap_check_eq(vtd_fsts(&m->unit) & (VTD_FSTS_PPF | VTD_FSTS_PFO), 0, R_FSTS, "%s: fault status clear",
+	             what);
+}
+
+/* Function a writes its next frame to `mem` (outside its domain or
+ * read-only in it) while every other function sends; then a is reset. */
+static void probe(struct iommu_env *m, struct vt *t, size_t a, uint8_t *mem, size_t bytes, const char *what)
+{
+	struct venv_fn *fn = &m->e->fn[a];
+	char phase[96];
+	probe_fill(mem, bytes, PROBE_SEED);
+	probe_aim_rx(fn->nd, dma_addr(mem));
+	uint16_t used0 = 0, used1 = 0;
+	uint32_t len = 0;
+	bool split = probe_used(&fn->nd->pair[0].rxq, &used0, &len);
+	fn->up = false;
+	snprintf(phase, sizeof(phase), "while %s writes to %s", fn->name, what);
+	vt_round(t, FRAMES_PER_ROUND, phase, R_OTHERS);
+	tap_prefix_push("%s", fn->name);
+	size_t at = probe_changed(mem, bytes, PROBE_SEED);
+	char got[96];
+	snprintf(got, sizeof(got), at == bytes ? "unchanged" : "byte %zu written", at);
+	tap_check(at == bytes, R_BLOCKED, got, "unchanged", "%s: target memory unchanged", what);
+	check_fault(m, a, mem, bytes, what);
+	uint8_t status = vpci_get_status(&fn->nd->vp);
+	if (split) {
+		probe_used(&fn->nd->pair[0].rxq, &used1, &len);
+		tap_diag("iommu: %s after writing to %s: device_status 0x%02x, %u RX buffer(s) used, the "
+		         "last with "
+		         "len %u",
+		         fn->name, what, status, (uint16_t)(used1 - used0), len);
+		snprintf(got, sizeof(got), "%u used, the last with len %u", (uint16_t)(used1 - used0), len);
+		tap_check_kfail(deviation_known("iommu-blocked-write-used-len", "virtio-net"),
+		                used1 == used0 || len == 0, R_USED_LEN, got, "none used, or len 0",
+		                "%s: no blocked buffer returned as written", what);
+	}
+	tap_check_kfail(deviation_known("iommu-blocked-write-no-reset", "virtio-net"),
+	                status & VIRTIO_CONFIG_S_NEEDS_RESET, R_DEVICE,
+	                status & VIRTIO_CONFIG_S_NEEDS_RESET ? "set" : "clear", "set",
+	                "%s: DEVICE_NEEDS_RESET (device_status 0x%02x)", what, status);
+	tap_prefix_pop();
+}
+
+static void recover(struct iommu_env *m, struct vt *t, size_t a, const char *after)
+{
+	struct venv_fn *fn = &m->e->fn[a];
+	tap_prefix_push("%s", fn->name);
+	int rc = venv_open(m->e, a, &venv_default_opts);
+	tap_check(rc == 0, R_RECOVER, rc ? fn->nd->err : "up", "up", "reset and re-initialised after %s",
+	          after);
+	rc = iommu_env_map(m, a, VTD_SL_R | VTD_SL_W);
+	tap_check(rc == 0, R_MAP, rc ? m->err : "mapped", "mapped", "re-mapped after %s", after);
+	tap_prefix_pop();
+	vt_resync(t);
+	char phase[96];
+	snprintf(phase, sizeof(phase), "after %s was reset and re-mapped (%s)", fn->name, after);
+	vt_round(t, FRAMES_PER_ROUND, phase, R_RECOVER);
+	tap_check_eq(iommu_env_faults(m), 0, R_NO_FAULT, "no fault %s", phase);
+}
+
+static bool setup(struct iommu_env *m, struct venv *e)
+{
+	int rc = iommu_env_open(m, e);
+	tap_check(rc == 0, R_DMAR, rc ? m->err : "found", "found", "DMAR unit for every function");
+	if (rc)
+		return false;
+	const struct vtd_unit *u = &m->unit;
+	tap_diag(
+	    "iommu: unit at 0x%llx, version %u.%u, cap 0x%016llx, ecap 0x%016llx, %u-level tables, MGAW %u, "
+	    "%u fault record(s) at 0x%x, IOTLB registers at 0x%x",
+	    (unsigned long long)m->du->base, VTD_VER_MAJOR(u->ver), VTD_VER_MINOR(u->ver),
+	    (unsigned long long)u->cap, (unsigned long long)u->ecap, m->levels, m->mgaw, u->nfr, u->frcd_off,
+	    u->iotlb_off);
+	tap_check_eq(m->levels, 4, R_CAP, "4-level second-level tables (SAGAW 0x%x)", VTD_CAP_SAGAW(u->cap));
+	tap_check_true(u->nfr >= 1, R_CAP, "%u fault recording register(s)", u->nfr);
+	iommu_env_faults(m);
+	for (size_t i = 0; i < e->n; i++) {
+		struct venv_fn *fn = &e->fn[i];
+		tap_prefix_push("%s", fn->name);
+		rc = venv_open(e, i, &venv_default_opts);
+		tap_check(rc == 0, R_PLATFORM, rc ? fn->nd->err : "up", "up", "opened with ACCESS_PLATFORM");
+		tap_check_true(rc == 0 && virtio_has(&fn->nd->vp, VIRTIO_F_ACCESS_PLATFORM), R_PLATFORM,
+		               "VIRTIO_F_ACCESS_PLATFORM negotiated");
+		rc = rc ? rc : iommu_env_map(m, i, VTD_SL_R | VTD_SL_W);
+		tap_check(rc == 0, R_MAP, rc ? m->err : "mapped", "mapped",
+		          "own domain %u: its rings and buffers", m->dom[i].did);
+		tap_diag("iommu: %s: source-id 0x%04x, domain %u, %u table page(s)", fn->name, m->dom[i].sid,
+		         m->dom[i].did, m->dom[i].sl.pages);
+		tap_prefix_pop();
+		if (rc)
+			return false;
+	}
+	rc = vtd_set_root(&m->unit, ctx_tables_root_addr(&m->ctx));
+	tap_check(rc == 0, R_ROOT, rc ? m->unit.err : "RTPS", "RTPS", "root table pointer set");
+	rc = rc ? rc : vtd_invalidate_all(&m->unit);
+	tap_check(rc == 0, R_MAP, rc ? m->unit.err : "done", "done", "global context and IOTLB invalidation");
+	rc = rc ? rc : vtd_translation(&m->unit, true);
+	tap_check(rc == 0, R_TE, rc ? m->unit.err : "TES", "TES", "translation enabled");
+	return rc == 0;
+}
+
+static void run(const struct run_config *cfg)
+{
+	iommu_deviations_register();
+	if (cfg->iommu != RUN_IOMMU_VTD) {
+		tap_skip("needs an IOMMU: scripts/vfprobe --iommu vtd", "DMA isolation under VT-d");
+		return;
+	}
+	struct venv *e = venv_get(cfg);
+	if (!e)
+		return;
+	size_t a = 0, victim = 0, pf = 0;
+	for (size_t i = 0; i < e->n; i++)
+		if (e->fn[i].vf_no && !a)
+			a = i;
+		else if (e->fn[i].vf_no && !victim)
+			victim = i;
+	if (!a || !victim) {
+		tap_skip("fewer than 2 VFs", "DMA isolation between VFs");
+		return;
+	}
+	static struct iommu_env m;
+	if (!setup(&m, e))
+		return;
+	struct vt *t = vt_new(e);
+	vt_round(t, 2 * FRAMES_PER_ROUND, "translated, each function in its own domain", R_OWN);
+	tap_check_eq(iommu_env_faults(&m), 0, R_NO_FAULT, "no fault with every function in its own domain");
+
+	struct net_pair *vp = &e->fn[victim].nd->pair[0], *pp = &e->fn[pf].nd->pair[0];
+	struct probe_target targets[] = {
+	    {"another VF's buffer", vp->tx_bufs + (size_t)(vp->txq.size - 1) * NET_TX_SLOT, NET_TX_SLOT,
+	     (int)victim},
+	    {"the PF's buffer", pp->tx_bufs + (size_t)(pp->txq.size - 1) * NET_TX_SLOT, NET_TX_SLOT, (int)pf},
+	    {"an unmapped page", dma_alloc(VTD_PAGE_SIZE, VTD_PAGE_SIZE), VTD_PAGE_SIZE, -1},
+	};
+	for (size_t k = 0; k < sizeof(targets) / sizeof(targets[0]); k++) {
+		if (!targets[k].mem)
+			continue;
+		tap_diag("iommu: %s aims its RX at %s (0x%llx)", e->fn[a].name, targets[k].what,
+		         (unsigned long long)dma_addr(targets[k].mem));
+		probe(&m, t, a, targets[k].mem, targets[k].bytes, targets[k].what);
+		recover(&m, t, a, targets[k].what);
+	}
+
+	/* Its own RX buffers, mapped read-only. */
+	struct net_pair *ap = &e->fn[a].nd->pair[0];
+	tap_prefix_push("%s", e->fn[a].name);
+	int rc = iommu_env_map(&m, a, VTD_SL_R);
+	tap_check(rc == 0, R_MAP, rc ? m.err : "mapped", "mapped", "RX buffers re-mapped read-only");
+	tap_prefix_pop();
+	if (rc == 0) {
+		probe(&m, t, a, ap->rx_bufs, ap->rx_bufs_cap, "its own read-only RX buffers");
+		recover(&m, t, a, "its own read-only RX buffers");
+	}
+	rc = vtd_translation(&m.unit, false);
+	tap_check(rc == 0, R_TE_OFF, rc ? m.unit.err : "TES clear", "TES clear",
+	          "translation disabled at the end");
+	venv_ledger(e);
+}
+
+VFPROBE_SUITE(iommu, "iommu", "DMA isolation of every function in its own VT-d domain", run, 0, NULL);

@@ -1,0 +1,43 @@
+/* tests/conformance/iommu_deviations.c: QEMU 10.2.2's known deviations seen
+ * by the iommu suite, for the shared table (deviations.h). */
+#include "iommu_deviations.h"
+
+#include "deviations.h"
+
+/* Both come from one path: a translation without the permission gives the
+ * device an unassigned region (system/physmem.c:448), which
+ * address_space_map serves with a bounce buffer instead of failing
+ * (3733-3764); address_space_unmap writes it back and ignores the failure
+ * (3802). So virtqueue_map_desc's error path (dma_memory_map NULL ->
+ * virtio_error, which sets NEEDS_RESET, hw/virtio/virtio.c:1614-1620) is
+ * never taken, and virtio-net fills the used element with the frame's
+ * length (hw/net/virtio-net.c:2036). */
+#define BOUNCE_SOURCE                                                                                        \
+	"system/physmem.c:448, 3733-3764, 3802; hw/virtio/virtio.c:1614-1620; hw/net/virtio-net.c:2036"
+
+static const struct deviation iommu_deviations[] = {
+    {
+        .id = "iommu-blocked-write-no-reset",
+        .rule = "virtio v1.3 §2.1.2 Device Requirements: Device Status Field: a device in an error state "
+                "sets DEVICE_NEEDS_RESET",
+        .evidence = "a VF whose RX descriptors point outside its VT-d domain: the IOMMU records the write "
+                    "fault, the target is unchanged, and device_status stays 0x0f; the device goes on "
+                    "taking RX buffers as if nothing happened",
+        .source = BOUNCE_SOURCE,
+        .models = "virtio-net",
+    },
+    {
+        .id = "iommu-blocked-write-used-len",
+        .rule = "virtio v1.3 §2.7.8.1 Device Requirements: The Virtqueue Used Ring: len is the number of "
+                "bytes written into the buffer; none were",
+        .evidence = "the same VF's used ring returns every blocked RX buffer with the frame's length "
+                    "(e.g. 8 used elements of 1526 bytes) while not one byte of the buffer changed",
+        .source = BOUNCE_SOURCE,
+        .models = "virtio-net",
+    },
+};
+
+void iommu_deviations_register(void)
+{
+	deviations_register(iommu_deviations, DEVIATION_COUNT(iommu_deviations));
+}
