@@ -55,7 +55,6 @@ struct probe_target {
 	const char *what;
 	uint8_t *mem;
 	size_t bytes;
-	int owner; /* function whose domain maps it, -1 for none */
 };
 
 static void check_fault(struct iommu_env *m, size_t a, const uint8_t *mem, size_t bytes, const char *what)
@@ -180,6 +179,55 @@ static bool setup(struct iommu_env *m, struct venv *e)
 	return rc == 0;
 }
 
+/* The targets of VF a: a buffer of VF `victim`, one of its PF's, a page
+ * no domain maps, then its own RX buffers mapped read-only. */
+static void probe_vf(struct iommu_env *m, struct vt *t, size_t a, size_t victim, size_t pf)
+{
+	struct venv *e = m->e;
+	struct net_pair *vp = &e->fn[victim].nd->pair[0], *pp = &e->fn[pf].nd->pair[0];
+	struct probe_target targets[] = {
+	    {"another VF's buffer", vp->tx_bufs + (size_t)(vp->txq.size - 1) * NET_TX_SLOT, NET_TX_SLOT},
+	    {"the PF's buffer", pp->tx_bufs + (size_t)(pp->txq.size - 1) * NET_TX_SLOT, NET_TX_SLOT},
+	    {"an unmapped page", dma_alloc(VTD_PAGE_SIZE, VTD_PAGE_SIZE), VTD_PAGE_SIZE},
+	};
+	for (size_t k = 0; k < sizeof(targets) / sizeof(targets[0]); k++) {
+		if (!targets[k].mem)
+			continue;
+		tap_diag("iommu: %s aims its RX at %s (0x%llx)", e->fn[a].name, targets[k].what,
+		         (unsigned long long)dma_addr(targets[k].mem));
+		probe(m, t, a, targets[k].mem, targets[k].bytes, targets[k].what);
+		recover(m, t, a, targets[k].what);
+	}
+	struct net_pair *ap = &e->fn[a].nd->pair[0];
+	tap_prefix_push("%s", e->fn[a].name);
+	int rc = iommu_env_map(m, a, VTD_SL_R);
+	tap_check(rc == 0, R_MAP, rc ? m->err : "mapped", "mapped", "RX buffers re-mapped read-only");
+	tap_prefix_pop();
+	if (rc == 0) {
+		probe(m, t, a, ap->rx_bufs, ap->rx_bufs_cap, "its own read-only RX buffers");
+		recover(m, t, a, "its own read-only RX buffers");
+	}
+}
+
+/* The next VF of the same PF after a, wrapping; a itself when alone. */
+static size_t other_vf(const struct venv *e, size_t a)
+{
+	for (size_t k = 1; k < e->n; k++) {
+		size_t i = (a + k) % e->n;
+		if (e->fn[i].vf_no && e->fn[i].pf_idx == e->fn[a].pf_idx)
+			return i;
+	}
+	return a;
+}
+
+static size_t pf_of(const struct venv *e, size_t a)
+{
+	for (size_t i = 0; i < e->n; i++)
+		if (!e->fn[i].vf_no && e->fn[i].pf_idx == e->fn[a].pf_idx)
+			return i;
+	return a;
+}
+
 static void run(const struct run_config *cfg)
 {
 	iommu_deviations_register();
@@ -190,14 +238,14 @@ static void run(const struct run_config *cfg)
 	struct venv *e = venv_get(cfg);
 	if (!e)
 		return;
-	size_t a = 0, victim = 0, pf = 0;
+	size_t first = 0, last = 0;
 	for (size_t i = 0; i < e->n; i++)
-		if (e->fn[i].vf_no && !a)
-			a = i;
-		else if (e->fn[i].vf_no && !victim)
-			victim = i;
-	if (!a || !victim) {
-		tap_skip("fewer than 2 VFs", "DMA isolation between VFs");
+		if (e->fn[i].vf_no) {
+			first = first ? first : i;
+			last = i;
+		}
+	if (!first || other_vf(e, first) == first) {
+		tap_skip("fewer than 2 VFs on a PF", "DMA isolation between VFs");
 		return;
 	}
 	static struct iommu_env m;
@@ -206,34 +254,11 @@ static void run(const struct run_config *cfg)
 	struct vt *t = vt_new(e);
 	vt_round(t, 2 * FRAMES_PER_ROUND, "translated, each function in its own domain", R_OWN);
 	tap_check_eq(iommu_env_faults(&m), 0, R_NO_FAULT, "no fault with every function in its own domain");
-
-	struct net_pair *vp = &e->fn[victim].nd->pair[0], *pp = &e->fn[pf].nd->pair[0];
-	struct probe_target targets[] = {
-	    {"another VF's buffer", vp->tx_bufs + (size_t)(vp->txq.size - 1) * NET_TX_SLOT, NET_TX_SLOT,
-	     (int)victim},
-	    {"the PF's buffer", pp->tx_bufs + (size_t)(pp->txq.size - 1) * NET_TX_SLOT, NET_TX_SLOT, (int)pf},
-	    {"an unmapped page", dma_alloc(VTD_PAGE_SIZE, VTD_PAGE_SIZE), VTD_PAGE_SIZE, -1},
-	};
-	for (size_t k = 0; k < sizeof(targets) / sizeof(targets[0]); k++) {
-		if (!targets[k].mem)
-			continue;
-		tap_diag("iommu: %s aims its RX at %s (0x%llx)", e->fn[a].name, targets[k].what,
-		         (unsigned long long)dma_addr(targets[k].mem));
-		probe(&m, t, a, targets[k].mem, targets[k].bytes, targets[k].what);
-		recover(&m, t, a, targets[k].what);
-	}
-
-	/* Its own RX buffers, mapped read-only. */
-	struct net_pair *ap = &e->fn[a].nd->pair[0];
-	tap_prefix_push("%s", e->fn[a].name);
-	int rc = iommu_env_map(&m, a, VTD_SL_R);
-	tap_check(rc == 0, R_MAP, rc ? m.err : "mapped", "mapped", "RX buffers re-mapped read-only");
-	tap_prefix_pop();
-	if (rc == 0) {
-		probe(&m, t, a, ap->rx_bufs, ap->rx_bufs_cap, "its own read-only RX buffers");
-		recover(&m, t, a, "its own read-only RX buffers");
-	}
-	rc = vtd_translation(&m.unit, false);
+	/* Every VF in full mode, the first and the last in short mode. */
+	for (size_t a = first; a <= last; a++)
+		if (e->fn[a].vf_no && (a == first || a == last || !cfg->short_mode))
+			probe_vf(&m, t, a, other_vf(e, a), pf_of(e, a));
+	int rc = vtd_translation(&m.unit, false);
 	tap_check(rc == 0, R_TE_OFF, rc ? m.unit.err : "TES clear", "TES clear",
 	          "translation disabled at the end");
 	venv_ledger(e);
