@@ -13,74 +13,19 @@
 #include "iommu/vtd_regs.h"
 #include "deviations.h"
 #include "iommu_deviations.h"
+#include "iommu_checks.h"
 #include "iommu_env.h"
 #include "iommu_probe.h"
+#include "iommu_rules.h"
 #include "traffic_check.h"
 
-#define R_DMAR "VT-d 3.3 §8.1, §8.3: a checksummed DMAR table whose DRHD covers every function"
-#define R_CAP  "VT-d 3.3 §10.4.2: SAGAW offers 4-level (or 3-level) tables; fault recording registers exist"
-#define R_PLATFORM                                                                                           \
-	"virtio v1.3 §6 Reserved Feature Bits: a device behind the IOMMU offers and keeps "                 \
-	"VIRTIO_F_ACCESS_PLATFORM"
-#define R_ROOT     "VT-d 3.3 §10.4.4, §10.4.5: SRTP latches the root table, GSTS.RTPS reads 1"
-#define R_MAP      "VT-d 3.3 §6.5.1.1, §6.5.1.2: register-based context and IOTLB invalidation complete"
-#define R_TE       "VT-d 3.3 §10.4.4, §10.4.5: TE enables translation, GSTS.TES follows"
-#define R_OWN      "VT-d 3.3 §3.7 Second-Level Translation: a function works with only its own pages mapped"
-#define R_NO_FAULT "VT-d 3.3 §7.2.1: no fault is recorded while each function uses only its mapped pages"
-#define R_BLOCKED  "VT-d 3.3 §7.1: a request its domain does not allow is blocked: the target is unchanged"
-#define R_RECORDED "VT-d 3.3 §7.2.1 Primary Fault Logging: the blocked request is recorded"
-#define R_SID                                                                                                 \
-	"VT-d 3.3 §10.4.14 + PCIe 6.0 §2.2.6.2: the fault's source-id is the requester ID of the function " \
-	"that made the request (bus << 8 | devfn)"
-#define R_REASON "VT-d 3.3 Appendix A: a write without write permission is fault reason 5"
-#define R_TYPE   "VT-d 3.3 §10.4.14: T is 0 for a write request"
-#define R_ADDR   "VT-d 3.3 §10.4.14: FI is the page of the faulting address"
-#define R_DEVICE                                                                                             \
-	"virtio v1.3 §2.1.2 Device Requirements: Device Status Field: a device in an error state "          \
-	"sets DEVICE_NEEDS_RESET"
-#define R_USED_LEN                                                                                           \
-	"virtio v1.3 §2.7.8.1 Device Requirements: The Virtqueue Used Ring: a used element's len is the "   \
-	"bytes written into its buffer: a blocked buffer comes back with none, or not at all"
-#define R_OTHERS "VT-d 3.3 §3.7: one domain's fault leaves the other domains and their datapaths working"
-#define R_RECOVER                                                                                            \
-	"virtio v1.3 §3.1.1: reset and re-mapped, the function initialises again and carries traffic"
-#define R_READONLY "VT-d 3.3 §9.8 Second-Level Paging Entries: W clear stops device writes"
-#define R_FSTS     "VT-d 3.3 §10.4.9: with the fault records cleared, PPF and PFO read 0"
-#define R_TE_OFF   "VT-d 3.3 §10.4.4, §10.4.5: clearing TE turns translation off, GSTS.TES follows"
-
-#define PROBE_SEED       0xa5
-#define FRAMES_PER_ROUND 8
+#define PROBE_SEED 0xa5
 
 struct probe_target {
 	const char *what;
 	uint8_t *mem;
 	size_t bytes;
 };
-
-static void check_fault(struct iommu_env *m, size_t a, const uint8_t *mem, size_t bytes, const char *what)
-{
-	const struct iommu_domain *d = &m->dom[a];
-	unsigned n = iommu_env_faults(m);
-	char got[160];
-	snprintf(got, sizeof(got), "%u fault(s)", n);
-	if (!tap_check(n >= 1, R_RECORDED, got, "at least 1", "%s: a fault is recorded", what))
-		return;
-	const struct vtd_fault *f = &m->fault[0];
-	bool only_a = true;
-	for (unsigned k = 0; k < n; k++)
-		only_a &= m->fault[k].sid == d->sid;
-	tap_check_eq(f->sid, d->sid, R_SID, "%s: source-id 0x%04x", what, d->sid);
-	tap_check_true(only_a, R_SID, "%s: no fault names another function", what);
-	tap_check_eq(f->reason, VTD_FR_WRITE, R_REASON, "%s: reason %u (%s)", what, f->reason,
-	             vtd_fault_reason_name(f->reason));
-	tap_check_true(!f->read, R_TYPE, "%s: recorded as a write", what);
-	uint64_t lo = dma_addr(mem) & ~VTD_PAGE_MASK, hi = dma_addr(mem) + bytes;
-	snprintf(got, sizeof(got), "0x%llx", (unsigned long long)f->page);
-	tap_check(f->page >= lo && f->page < hi, R_ADDR, got, "a page of the target", "%s: fault address",
-	          what);
-	tap_check_eq(vtd_fsts(&m->unit) & (VTD_FSTS_PPF | VTD_FSTS_PFO), 0, R_FSTS, "%s: fault status clear",
-	             what);
-}
 
 /* Function a writes its next frame to `mem` (outside its domain or
  * read-only in it) while every other function sends; then a is reset. */
@@ -95,13 +40,13 @@ static void probe(struct iommu_env *m, struct vt *t, size_t a, uint8_t *mem, siz
 	bool split = probe_used(&fn->nd->pair[0].rxq, &used0, &len);
 	fn->up = false;
 	snprintf(phase, sizeof(phase), "while %s writes to %s", fn->name, what);
-	vt_round(t, FRAMES_PER_ROUND, phase, R_OTHERS);
+	vt_round(t, IOMMU_FRAMES_PER_ROUND, phase, R_OTHERS);
 	tap_prefix_push("%s", fn->name);
 	size_t at = probe_changed(mem, bytes, PROBE_SEED);
 	char got[96];
 	snprintf(got, sizeof(got), at == bytes ? "unchanged" : "byte %zu written", at);
 	tap_check(at == bytes, R_BLOCKED, got, "unchanged", "%s: target memory unchanged", what);
-	check_fault(m, a, mem, bytes, what);
+	iommu_check_fault(m, a, mem, bytes, what, VTD_FR_WRITE);
 	uint8_t status = vpci_get_status(&fn->nd->vp);
 	if (split) {
 		probe_used(&fn->nd->pair[0].rxq, &used1, &len);
@@ -114,28 +59,11 @@ static void probe(struct iommu_env *m, struct vt *t, size_t a, uint8_t *mem, siz
 		                used1 == used0 || len == 0, R_USED_LEN, got, "none used, or len 0",
 		                "%s: no blocked buffer returned as written", what);
 	}
-	tap_check_kfail(deviation_known("iommu-blocked-write-no-reset", "virtio-net"),
+	tap_check_kfail(deviation_known("iommu-blocked-dma-no-reset", "virtio-net"),
 	                status & VIRTIO_CONFIG_S_NEEDS_RESET, R_DEVICE,
 	                status & VIRTIO_CONFIG_S_NEEDS_RESET ? "set" : "clear", "set",
 	                "%s: DEVICE_NEEDS_RESET (device_status 0x%02x)", what, status);
 	tap_prefix_pop();
-}
-
-static void recover(struct iommu_env *m, struct vt *t, size_t a, const char *after)
-{
-	struct venv_fn *fn = &m->e->fn[a];
-	tap_prefix_push("%s", fn->name);
-	int rc = venv_open(m->e, a, &venv_default_opts);
-	tap_check(rc == 0, R_RECOVER, rc ? fn->nd->err : "up", "up", "reset and re-initialised after %s",
-	          after);
-	rc = iommu_env_map(m, a, VTD_SL_R | VTD_SL_W);
-	tap_check(rc == 0, R_MAP, rc ? m->err : "mapped", "mapped", "re-mapped after %s", after);
-	tap_prefix_pop();
-	vt_resync(t);
-	char phase[96];
-	snprintf(phase, sizeof(phase), "after %s was reset and re-mapped (%s)", fn->name, after);
-	vt_round(t, FRAMES_PER_ROUND, phase, R_RECOVER);
-	tap_check_eq(iommu_env_faults(m), 0, R_NO_FAULT, "no fault %s", phase);
 }
 
 static bool setup(struct iommu_env *m, struct venv *e)
@@ -196,8 +124,9 @@ static void probe_vf(struct iommu_env *m, struct vt *t, size_t a, size_t victim,
 		tap_diag("iommu: %s aims its RX at %s (0x%llx)", e->fn[a].name, targets[k].what,
 		         (unsigned long long)dma_addr(targets[k].mem));
 		probe(m, t, a, targets[k].mem, targets[k].bytes, targets[k].what);
-		recover(m, t, a, targets[k].what);
+		iommu_recover(m, t, a, targets[k].what);
 	}
+	iommu_probe_read(m, t, a, victim);
 	struct net_pair *ap = &e->fn[a].nd->pair[0];
 	tap_prefix_push("%s", e->fn[a].name);
 	int rc = iommu_env_map(m, a, VTD_SL_R);
@@ -205,7 +134,7 @@ static void probe_vf(struct iommu_env *m, struct vt *t, size_t a, size_t victim,
 	tap_prefix_pop();
 	if (rc == 0) {
 		probe(m, t, a, ap->rx_bufs, ap->rx_bufs_cap, "its own read-only RX buffers");
-		recover(m, t, a, "its own read-only RX buffers");
+		iommu_recover(m, t, a, "its own read-only RX buffers");
 	}
 }
 
@@ -252,7 +181,7 @@ static void run(const struct run_config *cfg)
 	if (!setup(&m, e))
 		return;
 	struct vt *t = vt_new(e);
-	vt_round(t, 2 * FRAMES_PER_ROUND, "translated, each function in its own domain", R_OWN);
+	vt_round(t, 2 * IOMMU_FRAMES_PER_ROUND, "translated, each function in its own domain", R_OWN);
 	tap_check_eq(iommu_env_faults(&m), 0, R_NO_FAULT, "no fault with every function in its own domain");
 	/* Every VF in full mode, the first and the last in short mode. */
 	for (size_t a = first; a <= last; a++)

@@ -17,12 +17,12 @@
 
 static const struct deviation iommu_deviations[] = {
     {
-        .id = "iommu-blocked-write-no-reset",
+        .id = "iommu-blocked-dma-no-reset",
         .rule = "virtio v1.3 §2.1.2 Device Requirements: Device Status Field: a device in an error state "
                 "sets DEVICE_NEEDS_RESET",
-        .evidence = "a VF whose RX descriptors point outside its VT-d domain: the IOMMU records the write "
-                    "fault, the target is unchanged, and device_status stays 0x0f; the device goes on "
-                    "taking RX buffers as if nothing happened",
+        .evidence = "a VF whose RX descriptors (or a TX descriptor) point outside its VT-d domain: the IOMMU "
+                    "records the fault, the target is unchanged, and device_status stays 0x0f; the device "
+                    "goes on taking buffers as if nothing happened",
         .source = BOUNCE_SOURCE,
         .models = "virtio-net",
     },
@@ -33,6 +33,17 @@ static const struct deviation iommu_deviations[] = {
         .evidence = "the same VF's used ring returns every blocked RX buffer with the frame's length "
                     "(e.g. 8 used elements of 1526 bytes) while not one byte of the buffer changed",
         .source = BOUNCE_SOURCE,
+        .models = "virtio-net",
+    },
+    {
+        .id = "iommu-blocked-read-sends-zeros",
+        .rule = "VT-d 3.3 §7.1 + PCIe 6.0 §2.3.2: a blocked read completes without data; the device does "
+                "not transmit a frame made of data it never got",
+        .evidence = "a VF's TX buffer pointing into another VF's memory: the IOMMU records the read fault "
+                    "and none of the target's bytes leave, but the device transmits a frame of the same "
+                    "length made of zeros, which every other function receives",
+        .source = "system/physmem.c:448, 3733-3764 (the bounce buffer is zeroed and the failed read of the "
+                  "unassigned region is ignored); hw/net/virtio-net.c:2793 sends it as the frame",
         .models = "virtio-net",
     },
 };

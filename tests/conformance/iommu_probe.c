@@ -47,3 +47,12 @@ bool probe_used(const struct virtq *vq, uint16_t *idx, uint32_t *last_len)
 	*last_len = u->ring[(uint16_t)(*idx - 1) & vq->mask].len;
 	return true;
 }
+
+int probe_tx_from(struct net_dev *nd, uint64_t addr, uint32_t len)
+{
+	struct vq_sg sg = {addr, len};
+	if (vq_add(&nd->pair[0].txq, &sg, 1, 0, nd) != 0)
+		return -1;
+	net_pair_tx_kick(nd, 0);
+	return 0;
+}

@@ -18,6 +18,10 @@ void probe_fill(void *p, size_t n, uint8_t seed);
 size_t probe_changed(const void *p, size_t n, uint8_t seed);
 /* Point every RX descriptor of pair 0 at `target`. */
 void probe_aim_rx(struct net_dev *nd, uint64_t target);
+/* Post one TX buffer at `addr`, `len` bytes (the virtio-net header
+ * included), on pair 0 and ring the doorbell: the device reads it from
+ * there. 0, or -1 when the queue has no free descriptor. */
+int probe_tx_from(struct net_dev *nd, uint64_t addr, uint32_t len);
 /* The device's used index of a split ring and the length of the last used
  * element (what it claims to have written); false for a packed ring. */
 bool probe_used(const struct virtq *vq, uint16_t *idx, uint32_t *last_len);
