@@ -50,9 +50,8 @@ static void probe(struct iommu_env *m, struct vt *t, size_t a, uint8_t *mem, siz
 	uint8_t status = vpci_get_status(&fn->nd->vp);
 	if (split) {
 		probe_used(&fn->nd->pair[0].rxq, &used1, &len);
-		tap_diag("iommu: %s after writing to %s: device_status 0x%02x, %u RX buffer(s) used, the "
-		         "last with "
-		         "len %u",
+		tap_diag("iommu: %s after writing to %s: device_status 0x%02x, %u RX buffer(s) used, "
+		         "the last with len %u",
 		         fn->name, what, status, (uint16_t)(used1 - used0), len);
 		snprintf(got, sizeof(got), "%u used, the last with len %u", (uint16_t)(used1 - used0), len);
 		tap_check_kfail(deviation_known("iommu-blocked-write-used-len", "virtio-net"),
@@ -64,6 +63,35 @@ static void probe(struct iommu_env *m, struct vt *t, size_t a, uint8_t *mem, siz
 	                status & VIRTIO_CONFIG_S_NEEDS_RESET ? "set" : "clear", "set",
 	                "%s: DEVICE_NEEDS_RESET (device_status 0x%02x)", what, status);
 	tap_prefix_pop();
+}
+
+/* Function a's context entry removed: every request of its device is
+ * blocked before any page table is looked at. */
+static void probe_no_context(struct iommu_env *m, struct vt *t, size_t a)
+{
+	struct venv_fn *fn = &m->e->fn[a];
+	struct net_pair *ap = &fn->nd->pair[0];
+	const char *what = "no context entry";
+	probe_fill(ap->rx_bufs, ap->rx_bufs_cap, PROBE_SEED);
+	tap_prefix_push("%s", fn->name);
+	int rc = iommu_env_unmap(m, a);
+	tap_check(rc == 0, R_MAP, rc ? m->err : "cleared", "cleared", "context entry cleared");
+	tap_prefix_pop();
+	fn->up = false;
+	char phase[96];
+	snprintf(phase, sizeof(phase), "while %s has no context entry", fn->name);
+	vt_round(t, IOMMU_FRAMES_PER_ROUND, phase, R_OTHERS);
+	tap_prefix_push("%s", fn->name);
+	size_t at = probe_changed(ap->rx_bufs, ap->rx_bufs_cap, PROBE_SEED);
+	tap_check_eq(at, ap->rx_bufs_cap, R_BLOCKED, "%s: its RX buffers unchanged", what);
+	iommu_check_fault(m, a, NULL, 0, what, VTD_FR_CONTEXT_NOT_PRESENT);
+	uint8_t status = vpci_get_status(&fn->nd->vp);
+	tap_diag("iommu: %s with %s: device_status 0x%02x", fn->name, what, status);
+	tap_check(status & VIRTIO_CONFIG_S_NEEDS_RESET, R_DEVICE,
+	          status & VIRTIO_CONFIG_S_NEEDS_RESET ? "set" : "clear", "set",
+	          "%s: DEVICE_NEEDS_RESET (device_status 0x%02x)", what, status);
+	tap_prefix_pop();
+	iommu_recover(m, t, a, what);
 }
 
 static bool setup(struct iommu_env *m, struct venv *e)
@@ -127,6 +155,7 @@ static void probe_vf(struct iommu_env *m, struct vt *t, size_t a, size_t victim,
 		iommu_recover(m, t, a, targets[k].what);
 	}
 	iommu_probe_read(m, t, a, victim);
+	probe_no_context(m, t, a);
 	struct net_pair *ap = &e->fn[a].nd->pair[0];
 	tap_prefix_push("%s", e->fn[a].name);
 	int rc = iommu_env_map(m, a, VTD_SL_R);

@@ -12,9 +12,9 @@
 #define IOMMU_FRAMES_PER_ROUND 8
 
 /* The faults recorded since the last take: at least one, every one from
- * function a's source-id, the first with `reason` (VTD_FR_WRITE or
- * VTD_FR_READ, and the matching type) on a page of [mem, mem + bytes);
- * the fault status clear after. */
+ * function a's source-id, the first with `reason`; for VTD_FR_WRITE and
+ * VTD_FR_READ the matching type; with mem, on a page of
+ * [mem, mem + bytes); the fault status clear after. */
 void iommu_check_fault(struct iommu_env *m, size_t a, const uint8_t *mem, size_t bytes, const char *what,
                        unsigned reason);
 /* Function a's device reads a frame from victim's memory (a TX buffer

@@ -19,8 +19,8 @@
 	"that made the request (bus << 8 | devfn)"
 #define R_REASON                                                                                             \
 	"VT-d 3.3 Appendix A: a write without write permission is fault reason 5, a read without read "      \
-	"permission reason 6"
-#define R_TYPE "VT-d 3.3 §10.4.14: T is 0 for a write request"
+	"permission 6, a request with no present context entry 2"
+#define R_TYPE "VT-d 3.3 §10.4.14: T is 0 for a write request, 1 for a read"
 #define R_ADDR "VT-d 3.3 §10.4.14: FI is the page of the faulting address"
 #define R_DEVICE                                                                                             \
 	"virtio v1.3 §2.1.2 Device Requirements: Device Status Field: a device in an error state "          \
