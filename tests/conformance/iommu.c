@@ -87,9 +87,12 @@ static void probe_no_context(struct iommu_env *m, struct vt *t, size_t a)
 	iommu_check_fault(m, a, NULL, 0, what, VTD_FR_CONTEXT_NOT_PRESENT);
 	uint8_t status = vpci_get_status(&fn->nd->vp);
 	tap_diag("iommu: %s with %s: device_status 0x%02x", fn->name, what, status);
-	tap_check(status & VIRTIO_CONFIG_S_NEEDS_RESET, R_DEVICE,
-	          status & VIRTIO_CONFIG_S_NEEDS_RESET ? "set" : "clear", "set",
-	          "%s: DEVICE_NEEDS_RESET (device_status 0x%02x)", what, status);
+	/* On a split ring QEMU sets it (0x4f), on a packed ring not. */
+	bool packed = fn->nd->pair[0].rxq.format == VQ_FORMAT_PACKED;
+	tap_check_kfail(packed ? deviation_known("iommu-no-context-packed-no-reset", "virtio-net") : NULL,
+	                status & VIRTIO_CONFIG_S_NEEDS_RESET, R_DEVICE,
+	                status & VIRTIO_CONFIG_S_NEEDS_RESET ? "set" : "clear", "set",
+	                "%s: DEVICE_NEEDS_RESET (device_status 0x%02x)", what, status);
 	tap_prefix_pop();
 	iommu_recover(m, t, a, what);
 }

@@ -46,6 +46,18 @@ static const struct deviation iommu_deviations[] = {
                   "unassigned region is ignored); hw/net/virtio-net.c:2793 sends it as the frame",
         .models = "virtio-net",
     },
+    {
+        .id = "iommu-no-context-packed-no-reset",
+        .rule = "virtio v1.3 §2.1.2 Device Requirements: Device Status Field: a device in an error state "
+                "sets DEVICE_NEEDS_RESET",
+        .evidence = "packed ring, the VF's context entry cleared: the IOMMU records reason 2 for its ring "
+                    "reads, nothing is written, and device_status stays 0x0f (on a split ring the same "
+                    "blocked reads end in DEVICE_NEEDS_RESET, 0x4f)",
+        .source = "hw/virtio/virtio.c:752-755 (the blocked read of the descriptor flags reads 0: not "
+                  "available, the queue looks empty, no error); a split ring's blocked avail index read "
+                  "instead trips virtio_error at hw/virtio/virtio.c:1219",
+        .models = "virtio-net",
+    },
 };
 
 void iommu_deviations_register(void)
