@@ -219,6 +219,7 @@ static void run(const struct run_config *cfg)
 	for (size_t a = first; a <= last; a++)
 		if (e->fn[a].vf_no && (a == first || a == last || !cfg->short_mode))
 			probe_vf(&m, t, a, other_vf(e, a), pf_of(e, a));
+	iommu_numvfs(&m, t, pf_of(e, first));
 	int rc = vtd_translation(&m.unit, false);
 	tap_check(rc == 0, R_TE_OFF, rc ? m.unit.err : "TES clear", "TES clear",
 	          "translation disabled at the end");

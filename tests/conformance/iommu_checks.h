@@ -20,6 +20,9 @@ void iommu_check_fault(struct iommu_env *m, size_t a, const uint8_t *mem, size_t
 /* Function a's device reads a frame from victim's memory (a TX buffer
  * pointing there): blocked, recorded as a read, nothing of it on the wire. */
 void iommu_probe_read(struct iommu_env *m, struct vt *t, size_t a, size_t victim);
+/* VFs of PF `pf` disabled and enabled again with NumVFs - 1, then with
+ * all of them: each domain follows (iommu_numvfs.c). */
+void iommu_numvfs(struct iommu_env *m, struct vt *t, size_t pf);
 /* Reset function a, re-initialise it, map its domain read/write again,
  * then a round of traffic between every function, with no fault. */
 void iommu_recover(struct iommu_env *m, struct vt *t, size_t a, const char *after);
