@@ -122,6 +122,8 @@ class Host:
 
     def __init__(self, channel, pf_model=None, pfs=0, vfs=0):
         self.channel, self.pf_model, self.pfs, self.vfs = channel, pf_model, pfs, vfs
+        self.qemu_cmd = None  # the QEMU command line, for a migration's destination
+        self.successor = None  # a handler's new QEMU the runner follows from now on
 
     def netdev_of(self, fn):
         """The netdev id of guest function number fn, the inverse of

@@ -21,6 +21,7 @@ import time
 
 import backends
 import iommu as iommus
+import migration
 import qmp_events
 import switch
 import virtio_features
@@ -192,7 +193,7 @@ def run_qemu(cmd, timeout, log_path, quiet=False, kill_on=None, echo=None, topo=
     rundir = tempfile.mkdtemp(prefix="vfprobe-qmp-")
     channel = qmp_events.Channel(rundir)
     try:
-        return _run_qemu(cmd + channel.qemu_args(), channel, timeout, log_path, kill_on, echo, topo or {})
+        return _run_qemu(cmd, channel, timeout, log_path, kill_on, echo, topo or {})
     finally:
         channel.close()
         shutil.rmtree(rundir, ignore_errors=True)
@@ -201,6 +202,8 @@ def run_qemu(cmd, timeout, log_path, quiet=False, kill_on=None, echo=None, topo=
 def answer_event(host, proc, line, log, echo):
     """Serve one guest event request: the reply goes to COM1 (QEMU's stdin)."""
     reply, err = host.handle(line)
+    if host.successor:
+        proc = host.successor.proc
     if reply is None:
         return
     if err:
@@ -228,19 +231,25 @@ def _run_qemu(cmd, channel, timeout, log_path, kill_on, echo, topo):
     """Start QEMU, connect QMP, serve it; QEMU never outlives this call."""
     t0 = time.monotonic()
     log = open(log_path, "w") if log_path else None
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd + channel.qemu_args(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
     QEMUS.append(proc)
+    followed = []
     try:
         try:
             channel.connect(proc)
         except qmp_events.QmpUnreachable as e:
             err = proc.stderr.read().decode("utf-8", "replace").strip().splitlines() if proc.poll() is not None else []
             raise qmp_events.QmpUnreachable(f"{e}: {err[-1]}" if err else str(e))
-        return _serve_qemu(proc, channel, timeout, log, kill_on, echo, qmp_events.Host(channel, **topo), t0)
+        host = qmp_events.Host(channel, **topo)
+        host.qemu_cmd, host.followed = cmd, followed
+        return _serve_qemu(proc, channel, timeout, log, kill_on, echo, host, t0)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        for dest in followed:
+            dest.stop()
         if log:
             log.close()
 
@@ -267,6 +276,8 @@ def _serve_qemu(proc, channel, timeout, log, kill_on, echo, host, t0):
             state_at_timeout = vm_state(channel)
             break
         for key, _ in sel.select(timeout=min(left, 1.0)):
+            if key.fileobj not in (proc.stdout, proc.stderr):
+                continue  # the source QEMU, left behind by a migration
             chunk = os.read(key.fileobj.fileno(), 65536)
             if not chunk:
                 sel.unregister(key.fileobj)
@@ -295,6 +306,10 @@ def _serve_qemu(proc, channel, timeout, log, kill_on, echo, host, t0):
                 if tap.feed(clean) and echo:
                     echo(clean if was_started else clean[clean.find("TAP version 13"):])
                 answer_event(host, proc, clean, log, echo)
+                if host.successor:
+                    proc, channel = follow(host, proc, channel, sel, bufs, log)
+                    open_streams = 2
+                    break
         if killed_for:
             break
     if proc.poll() is None:
@@ -313,6 +328,25 @@ def _serve_qemu(proc, channel, timeout, log, kill_on, echo, host, t0):
             "wall_s": time.monotonic() - t0, "first_byte_s": first_byte, "tap": tap, "counts": counts,
             "plan_ok": tap.plan is not None and tap.plan == len(tap.points),
             "stderr": stderr_lines, "tail": tail}
+
+
+def follow(host, proc, channel, sel, bufs, log):
+    """After a migration: the destination QEMU is the run's QEMU from now
+    on (its console, stdin and exit status), the source is stopped."""
+    dest, host.successor = host.successor, None
+    QEMUS.append(dest.proc)
+    host.followed.append(dest)
+    for f in (proc.stdout, proc.stderr):
+        if any(k.fileobj is f for k in sel.get_map().values()):
+            sel.unregister(f)
+    bufs["out"] = bufs["err"] = b""
+    migration.stop_source(proc, channel)
+    if log:
+        log.write(f"[host] following the destination QEMU, pid {dest.proc.pid}\n")
+    sel.register(dest.proc.stdout, selectors.EVENT_READ, "out")
+    sel.register(dest.proc.stderr, selectors.EVENT_READ, "err")
+    host.channel = dest.channel
+    return dest.proc, dest.channel
 
 
 def judge(res):
@@ -632,7 +666,21 @@ def boot_ring(args, ring, vfs, be, qemu, ovmf, image, accel, extra):
     return result
 
 
+def interrupt_on_sigterm():
+    """SIGTERM unwinds like Ctrl-C, so the QEMUs and backends started so far are stopped."""
+    def raise_interrupt(signum, frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, raise_interrupt)
+
+
+def kill_qemus():
+    for p in QEMUS:
+        if p.poll() is None:
+            p.kill()
+
+
 def main():
+    interrupt_on_sigterm()
     if "--compare" in sys.argv[1:]:
         import compare
         compare.run_main(sys.argv[1:])
@@ -643,8 +691,6 @@ def main():
     except qmp_events.QmpUnreachable as e:
         die(str(e))
     except KeyboardInterrupt:
-        for p in QEMUS:
-            if p.poll() is None:
-                p.kill()
+        kill_qemus()
         die("interrupted", 130)
     sys.exit(code)

@@ -147,6 +147,9 @@ bool pci_flr(pci_rid rid);
  * to answer; Linux also waits 1 s after clearing). Defaults
  * PCI_SRIOV_VF_ENABLE_WAIT_US (pci_regs.h) / 0. */
 void pci_sriov_set_waits(uint32_t after_enable_us, uint32_t after_disable_us);
+/* The page size pci_sriov_enable() programs into System Page Size when
+ * the PF supports it (PCIe 6.0 §9.3.3.13); 0 restores the CPU's 4 KiB. */
+void pci_sriov_set_page_bytes(uint64_t bytes);
 /* Size the PF's VF BARs into pf->vf_bar[] (VF Enable and VF MSE must be
  * clear; System Page Size programmed first, §9.3.3.13). 0 on success. */
 int pci_sriov_size_vf_bars(struct pci_func *pf);

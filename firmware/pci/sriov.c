@@ -22,6 +22,12 @@
 #define MAX_BUSY       4096
 
 static uint32_t wait_enable_us = PCI_SRIOV_VF_ENABLE_WAIT_US, wait_disable_us = 0;
+static uint64_t sys_page_bytes = CPU_PAGE_BYTES;
+
+void pci_sriov_set_page_bytes(uint64_t bytes)
+{
+	sys_page_bytes = bytes ? bytes : CPU_PAGE_BYTES;
+}
 
 void pci_sriov_set_waits(uint32_t after_enable_us, uint32_t after_disable_us)
 {
@@ -224,7 +230,7 @@ int pci_sriov_enable(struct pci_func *pf, uint16_t n)
 	else
 		ctrl &= ~PCI_SRIOV_CTRL_ARI;
 	pci_cfg_write16(r, c + PCI_SRIOV_CTRL, ctrl);
-	uint32_t ps = pci_sriov_pick_page_size(pci_cfg_read32(r, c + PCI_SRIOV_SUP_PGSIZE), CPU_PAGE_BYTES);
+	uint32_t ps = pci_sriov_pick_page_size(pci_cfg_read32(r, c + PCI_SRIOV_SUP_PGSIZE), sys_page_bytes);
 	pci_cfg_write32(r, c + PCI_SRIOV_SYS_PGSIZE, ps);
 	pf->sys_page_size = pci_cfg_read32(r, c + PCI_SRIOV_SYS_PGSIZE);
 	pci_cfg_write16(r, c + PCI_SRIOV_NUM_VF, n);

@@ -211,8 +211,27 @@ static void bench_bringup(struct bench_ctx *b)
 
 /* --- the suite ------------------------------------------------------------ */
 
+/* A function whose port broke or stalled: re-initialised (its queue state
+ * goes with the reset), so the next figure starts clean. */
+static void reopen_port(struct measure *m, struct tport *p)
+{
+	struct bench_ctx *b = m->owner;
+	size_t i = (size_t)(p - b->port);
+	if (i >= b->nnets)
+		return;
+	struct pci_func *f = i ? pci_sriov_vf(b->pf, (uint16_t)(i - 1)) : b->pf;
+	char name[sizeof(p->name)];
+	snprintf(name, sizeof(name), "%s", p->name);
+	if (net_reopen(b->net[i], f, NULL) == 0)
+		net_port_init(p, b->net[i], name);
+	else
+		tap_diag("bench: %s: re-opening after a broken figure failed: %s", name, b->net[i]->err);
+}
+
 static void datapath(struct bench_ctx *b)
 {
+	b->m.recover = reopen_port;
+	b->m.owner = b;
 	struct tport *pf = &b->port[0];
 	for (size_t i = 0; i < b->nnets; i++) {
 		char name[16];

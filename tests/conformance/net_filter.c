@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "boot/timer.h"
+#include "deviations.h"
 #include "lib/frame.h"
 #include "net_filter_model.h"
 #include "net_filter_probe.h"
@@ -34,6 +35,18 @@
 #define NF_RUN_BASE 0x100
 
 static uint8_t rx_count[NFP_MAX_FN][NFP_MAX_FN][NFP_MAX];
+
+static const struct deviation filter_deviations[] = {
+    {
+        .id = "offload-rx-filter-ignored",
+        .rule = "virtio v1.3 §5.1.6.5.1 / §5.1.6.5.2: a filter the device acked decides what it receives",
+        .evidence = "on a vhost-user VF every probe arrives whatever RX mode or MAC table the control "
+                    "queue set (each command acked VIRTIO_NET_OK)",
+        .source = "hw/net/virtio-net.c:1937 (receive_filter runs only in virtio_net_receive_rcu, QEMU's own "
+                  "receive path; a vhost backend writes the rings itself and is never told the filter)",
+        .models = "virtio-net",
+    },
+};
 
 struct nf_rx_errors {
 	unsigned foreign, stale, bad_dst, bad_vid;
@@ -151,7 +164,7 @@ static void verdict(struct venv *e, size_t n, const struct nf_state *st, const s
 		const struct nf_mode *m = st[r].mode;
 		char got[200] = "";
 		size_t gl = 0;
-		unsigned bad = 0, delivered = 0;
+		unsigned bad = 0, delivered = 0, unfiltered = 0;
 		for (size_t s = 0; s < n; s++) {
 			for (size_t p = 0; p < np; p++) {
 				enum nf_verdict v = venv_hears(e, r, s)
@@ -162,6 +175,7 @@ static void verdict(struct venv *e, size_t n, const struct nf_state *st, const s
 				delivered += c;
 				if (ok)
 					continue;
+				unfiltered += venv_hears(e, r, s) && v == NF_DROP && c == 1;
 				if (bad++ < 2 && gl < sizeof(got))
 					gl += (size_t)snprintf(
 					    got + gl, sizeof(got) - gl, "%sfrom %s %s: %u (want %s)",
@@ -175,10 +189,16 @@ static void verdict(struct venv *e, size_t n, const struct nf_state *st, const s
 			         err[r].foreign, err[r].stale, err[r].bad_dst, err[r].bad_vid);
 		if (bad > 2 && !errs && gl < sizeof(got))
 			snprintf(got + gl, sizeof(got) - gl, "; %u probes wrong in all", bad);
+		/* Only frames the filter drops, delivered, on a backend's datapath:
+		 * the filter QEMU acked is not the backend's. */
+		const char *known = bad && bad == unfiltered && !errs && !venv_qemu_datapath(e, r)
+		                        ? deviation_known("offload-rx-filter-ignored", "virtio-net")
+		                        : NULL;
 		tap_prefix_push("%s", fn->name);
-		tap_check(bad == 0 && errs == 0, m->rule, got,
-		          "each probe its filter admits once, none other",
-		          "mode %s: receives exactly what its filter admits (%u frames)", m->name, delivered);
+		tap_check_kfail(known, bad == 0 && errs == 0, m->rule, got,
+		                "each probe its filter admits once, none other",
+		                "mode %s: receives exactly what its filter admits (%u frames)", m->name,
+		                delivered);
 		tap_prefix_pop();
 	}
 }
@@ -232,6 +252,7 @@ static void run(const struct run_config *cfg)
 	struct venv *e = venv_get(cfg);
 	if (!e)
 		return;
+	deviations_register(filter_deviations, DEVIATION_COUNT(filter_deviations));
 	size_t n = e->n < NFP_MAX_FN ? e->n : NFP_MAX_FN;
 	struct net_opts o = venv_default_opts;
 	o.ctrl_vq = true;

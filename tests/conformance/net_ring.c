@@ -139,7 +139,7 @@ static void check_write_flag(struct venv *e, size_t i, const struct run_config *
 	         (unsigned long long)nd->pair[0].rxq.completions);
 	/* The deviation is in QEMU's own datapath: on another backend the
 	 * backend writes the used descriptors. */
-	bool qemu_rx = !cfg->backend || strcmp(cfg->backend, "hub") == 0;
+	bool qemu_rx = venv_qemu_datapath(e, i);
 	tap_check_kfail(
 	    qemu_rx ? deviation_known("packed-used-no-write-flag", cfg->model ? cfg->model : "virtio-net")
 	            : NULL,

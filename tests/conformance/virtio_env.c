@@ -44,7 +44,8 @@ struct venv *venv_get(const struct run_config *cfg)
 		peers_parse(&env.peers, NULL, NULL, 0);
 	env.ring = cfg ? cfg->ring : RUN_RING_SPLIT;
 	env.access_platform = cfg && cfg->iommu == RUN_IOMMU_VTD;
-	env.datapath_at_driver_ok = !cfg || !cfg->backend || strcmp(cfg->backend, "hub") == 0;
+	env.all_on_hub = !cfg || !cfg->backend || strcmp(cfg->backend, "hub") == 0;
+	env.datapath_at_driver_ok = env.all_on_hub;
 	for (struct pci_func *pf; (pf = pf_model_pf(virtio_net, pf_idx)) != NULL;) {
 		uint16_t total = pci_cfg_read16(pf->rid, pf->sriov_cap + PCI_SRIOV_TOTAL_VF);
 		uint16_t want = total;
@@ -122,6 +123,11 @@ void venv_expected_mac(const struct venv_fn *fn, uint8_t mac[6])
 {
 	const uint8_t m[6] = {0x52, 0x54, 0x00, 0x5f, (uint8_t)fn->pf_idx, (uint8_t)fn->vf_no};
 	memcpy(mac, m, 6);
+}
+
+bool venv_qemu_datapath(const struct venv *e, size_t i)
+{
+	return e->all_on_hub || e->fn[i].vf_no == 0;
 }
 
 bool venv_hears(const struct venv *e, size_t r, size_t s)

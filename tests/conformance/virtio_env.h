@@ -41,6 +41,7 @@ struct venv {
 	/* QEMU's own datapath (the hub) carries frames from DRIVER_OK on; an
 	 * offloaded backend may start a function's datapath later. */
 	bool datapath_at_driver_ok;
+	bool all_on_hub; /* backend=hub: every function on QEMU's hub, else only the PFs */
 	size_t n;
 	struct venv_fn fn[VENV_MAX];
 };
@@ -62,6 +63,10 @@ int venv_open(struct venv *e, size_t i, const struct net_opts *o);
 /* The expected MAC of a function (scripts/topology.py: 52:54:00:5f:pf:vf). */
 void venv_expected_mac(const struct venv_fn *fn, uint8_t mac[6]);
 
+/* Is function i's datapath QEMU's own (its hub) rather than a backend's?
+ * The PFs always are (scripts/backends.py: a VF backend leaves them on
+ * the hub). */
+bool venv_qemu_datapath(const struct venv *e, size_t i);
 /* Can function r hear what function s sends? From the topology's peers
  * (the host's --backend, lib/peers.h): a hub delivers every frame to
  * every other port, a point-to-point link only to the other end, a

@@ -43,7 +43,7 @@ def test_function_to_netdev(host, fn, netdev):
 
 
 @pytest.mark.parametrize("line,reply,err", [
-    ("# vfprobe-event: 3 migrate", "vfprobe-reply: 3 error unknown event 'migrate'", "event 3 migrate: unknown"),
+    ("# vfprobe-event: 3 teleport", "vfprobe-reply: 3 error unknown event 'teleport'", "event 3 teleport: unknown"),
     ("# vfprobe-event: 4 link-up fn=8", "vfprobe-reply: 4 error fn=8 is not a function", "event 4 link-up: fn=8"),
     ("# vfprobe-event: 5 link-up", "vfprobe-reply: 5 error fn= must be a function number", "event 5 link-up"),
     ("# vfprobe-event: link-up fn=1", "vfprobe-reply: 0 error malformed event request", "malformed"),
@@ -75,7 +75,7 @@ def test_refusals_reach_the_guest():
     errors = [line for line in r.stderr.splitlines() if line.strip()]
     assert r.returncode == 0 and "3 passed, 0 failed" in r.stdout, r.stdout[-800:]
     assert len(errors) == 3 and all(e.startswith("vfprobe: event ") for e in errors), errors
-    assert "unknown event 'no-such-event' (known: link-down, link-up)" in errors[0]
+    assert "unknown event 'no-such-event' (known: " in errors[0] and "link-down, link-up" in errors[0]
 
 
 def test_no_host_to_answer():

@@ -42,6 +42,12 @@ static void build(struct measure *m, uint8_t *buf, const struct tport *from, con
 	frame_build(buf, size, &h, 0);
 }
 
+static void recover(struct measure *m, struct tport *const *p, size_t n)
+{
+	for (size_t i = 0; i < n && m->recover; i++)
+		m->recover(m, p[i]);
+}
+
 static bool send(struct measure *m, struct tport *p, const uint8_t *frame, uint32_t size)
 {
 	return traffic_send(p, frame, size, MEASURE_WAIT_US, m->err, sizeof(m->err)) == 0;
@@ -92,7 +98,14 @@ void measure_rtt(struct measure *m, struct tport *a, struct tport *z, const char
 			z->ops->reap(z);
 		}
 		if (why || got < n / 2) {
-			bench_fail("rtt", params, why ? why : "more than half of the frames were lost");
+			char text[320];
+			snprintf(text, sizeof(text), "%s%s%s",
+			         why ? why : "more than half of the frames were lost", m->err[0] ? ": " : "",
+			         m->err);
+			bench_fail("rtt", params, text);
+			if (why)
+				recover(m, (struct tport *const[]){a, z}, 2);
+			m->err[0] = 0;
 			continue;
 		}
 		snprintf(params, sizeof(params), "path=%s size=%u lost=%zu", path, size, lost);
@@ -172,6 +185,10 @@ static void rate_figure(struct measure *m, const char *name, struct tport *const
 			snprintf(why, sizeof(why), "a port reported an error%s%s", m->err[0] ? ": " : "",
 			         m->err);
 		bench_fail(name, params, why);
+		if (got < 0) {
+			recover(m, tx, ntx);
+			recover(m, &rx, 1);
+		}
 		return;
 	}
 	char full[128];

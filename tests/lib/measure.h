@@ -37,6 +37,10 @@ struct measure {
 	size_t samples_cap;
 	uint8_t tx[FRAME_MAX_LEN + 64], reply[FRAME_MAX_LEN + 64], rx[FRAME_MAX_LEN + 64];
 	char err[256]; /* why the last send failed (a stall report) */
+	/* Optional: start a port over after a figure it broke or stalled, so
+	 * the figures after it are still measured. */
+	void (*recover)(struct measure *m, struct tport *p);
+	void *owner; /* for recover */
 };
 
 /* A sample buffer of at least n entries (NULL when out of memory). */
