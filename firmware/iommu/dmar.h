@@ -39,7 +39,7 @@
 #define SCOPE_ACPI_NAMESPACE   5
 
 #define DMAR_MAX_UNITS  8
-#define DMAR_MAX_SCOPES 16
+#define DMAR_MAX_SCOPES 64 /* QEMU lists every device of the root bus */
 #define DMAR_MAX_PATH   8
 
 struct dmar_scope {
