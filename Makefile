@@ -82,7 +82,8 @@ TRAFFIC_PURE_SRCS := tests/lib/frame.c tests/lib/traffic.c tests/lib/measure.c t
 HOST_PURE_SRCS := $(wildcard firmware/lib/*.c firmware/boot/acpi.c firmware/virtio/virtq.c firmware/virtio/vq_check.c \
 	firmware/virtio/split.c firmware/virtio/packed.c firmware/virtio/caps.c firmware/pci/mcfg.c firmware/pci/capwalk.c \
 	firmware/pci/bar_decode.c firmware/pci/window.c firmware/pci/vf_math.c firmware/pci/pf_model.c \
-	tests/conformance/net_filter_model.c) \
+	tests/conformance/net_filter_model.c firmware/iommu/dmar.c firmware/iommu/sl_table.c firmware/iommu/ctx_table.c \
+	firmware/iommu/fault.c) \
 	$(TRAFFIC_PURE_SRCS) tests/bench/linux/clock_monotonic.c
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -Ifirmware -Itests -Itests/unit

@@ -9,6 +9,7 @@ PF at function numbers above it; igb and nvme create their own VFs.
 from dataclasses import dataclass
 
 import backends
+import iommu as iommus
 
 MAX_DEVFN = 255          # one bus: 8-bit device/function with ARI
 MAX_PFS = 16             # each PF takes a root port on pcie.0
@@ -68,9 +69,13 @@ def backend(spec):
         raise TopologyError(str(e))
 
 
-def validate(model_name, pfs, vfs, backend_name=backends.DEFAULT):
+def validate(model_name, pfs, vfs, backend_name=backends.DEFAULT, iommu=iommus.NONE):
     m = model(model_name)
     be = backend(backend_name)
+    try:
+        iommus.validate(iommu, m.name, be.name)
+    except iommus.IommuError as e:
+        raise TopologyError(str(e))
     if pfs < 1:
         raise TopologyError("--pfs must be at least 1: a topology without a PF has nothing to test")
     if pfs > MAX_PFS:
@@ -102,11 +107,11 @@ def devfn_addr(devfn):
     return f"0x{devfn >> 3:x}.0x{devfn & 7:x}"
 
 
-def _virtio_net_pf(p, rp, vfs, be, packed=False):
+def _virtio_net_pf(p, rp, vfs, be, packed=False, iommu=iommus.NONE):
     args = []
     # packed=on: the function offers VIRTIO_F_RING_PACKED (QEMU's
     # virtio-pci property); the guest's ring= says whether it takes it.
-    ring = ",packed=on" if packed else ""
+    ring = (",packed=on" if packed else "") + iommus.virtio_props(iommu)
     # VFs first, at functions 1..vfs above the PF (stride 1).
     for v in range(vfs, 0, -1):
         nd = netdev_id(p, v)
@@ -119,12 +124,12 @@ def _virtio_net_pf(p, rp, vfs, be, packed=False):
                    f"disable-legacy=on,romfile=,mac={mac(p, 0)}{ring}"]
 
 
-def _igb_pf(p, rp, vfs, be, packed=False):
+def _igb_pf(p, rp, vfs, be, packed=False, iommu=iommus.NONE):
     nd = netdev_id(p, 0)
     return be.netdev_args(p, 0, nd) + ["-device", f"igb,bus={rp},netdev={nd},romfile=,mac={mac(p, 0)}"]
 
 
-def _nvme_pf(p, rp, vfs, be, packed=False):
+def _nvme_pf(p, rp, vfs, be, packed=False, iommu=iommus.NONE):
     return ["-device", f"nvme-subsys,id=subsys{p},nqn=vfprobe{p}",
             "-device", f"nvme,bus={rp},serial=vfprobe{p},subsys=subsys{p},"
                        f"sriov_max_vfs={vfs},sriov_vq_flexible={2 * vfs},"
@@ -135,17 +140,17 @@ def _nvme_pf(p, rp, vfs, be, packed=False):
 _PF_DEVICES = {"virtio-net": _virtio_net_pf, "igb": _igb_pf, "nvme": _nvme_pf}
 
 
-def device_args(model_name, pfs, vfs, backend_name=backends.DEFAULT, packed=False):
+def device_args(model_name, pfs, vfs, backend_name=backends.DEFAULT, packed=False, iommu=iommus.NONE):
     """The -netdev/-device arguments for the topology (packed: every
-    virtio function offers packed virtqueues)."""
+    virtio function offers packed virtqueues; iommu: scripts/iommu.py)."""
     pf_devices = _PF_DEVICES[model(model_name).name]
     be = backend(backend_name)
     be.vfs = vfs
-    args = be.machine_args(memory_mb(model_name, pfs, vfs))
+    args = be.machine_args(memory_mb(model_name, pfs, vfs)) + iommus.machine_args(iommu)
     for p in range(pfs):
         rp = f"rp{p}"
         args += ["-device", f"pcie-root-port,id={rp},chassis={p + 1},bus=pcie.0"]
-        args += pf_devices(p, rp, vfs, be, packed)
+        args += pf_devices(p, rp, vfs, be, packed, iommu)
     return args
 
 

@@ -20,6 +20,7 @@ import threading
 import time
 
 import backends
+import iommu as iommus
 import migration
 import qmp_events
 import switch
@@ -78,6 +79,8 @@ def make_parser():
                    "runner's host port through testpmd too (a veth pair)")
     p.add_argument("--ring", default="split", help=" | ".join(RINGS) + ": the virtqueue format the guest "
                    "drives; packed and both give every function packed=on; both boots once per format")
+    p.add_argument("--iommu", default=iommus.NONE, help=" | ".join(iommus.IOMMUS) + ": vtd puts QEMU's "
+                   "intel-iommu in front of every virtio function (iommu_platform=on)")
     p.add_argument("--qemu", default=None, help="qemu-system-x86_64 with sriov-pf (default: scripts/deps)")
     p.add_argument("--ovmf", default=None, help="OVMF.fd (default: Debian's ovmf)")
     p.add_argument("--accel", default="auto", help=" | ".join(ACCELS) + " (auto tries KVM, falls back to TCG)")
@@ -399,11 +402,12 @@ def deviations_gone_line(names):
     return f"{len(names)} known deviation(s) no longer seen: {', '.join(names)}"
 
 
-def guest_cmdline(suite, pfs, vfs, model, mode, backend=backends.DEFAULT, ring="split"):
+def guest_cmdline(suite, pfs, vfs, model, mode, backend=backends.DEFAULT, ring="split", iommu=iommus.NONE):
     """The guest's options: what it runs, and the topology it is to find."""
     be = topology.backend(backend)
     return (f"suite={suite} pfs={pfs} vfs={vfs} model={model} mode={mode} "
-            f"backend={be.name} peers={be.peers(pfs, vfs)} ring={ring} queues={be.queues}")
+            f"backend={be.name} peers={be.peers(pfs, vfs)} ring={ring} queues={be.queues}"
+            + (f" iommu={iommu}" if iommu != iommus.NONE else ""))
 
 
 class Service:
@@ -490,7 +494,7 @@ def run(argv, summary=True):
         vfs = args.vfs if args.vfs is not None else model.default_vfs
         be = topology.backend(args.backend)
         be.queues = args.queues
-        topology.validate(args.pf_model, args.pfs, vfs, be)
+        topology.validate(args.pf_model, args.pfs, vfs, be, args.iommu)
     except topology.TopologyError as e:
         raise UsageError(str(e))
     if args.suite is None:
@@ -574,11 +578,11 @@ def boot_ring(args, ring, vfs, be, qemu, ovmf, image, accel, extra):
     be.rundir = tempfile.mkdtemp(prefix="vfprobe-") if be.service(args.pfs, vfs) is not None else None
     peer = (wire_peer.make(be, args.pfs, vfs, args.host_port_on_switch)
             if wire_peer.wanted(args.suite, args.pf_model) else None)
-    cmdline = guest_cmdline(args.suite, args.pfs, vfs, args.pf_model, args.mode, be, ring)
+    cmdline = guest_cmdline(args.suite, args.pfs, vfs, args.pf_model, args.mode, be, ring, args.iommu)
     cmdline += f" hostport={peer.functions()}" if peer else ""
     mem = topology.memory_mb(args.pf_model, args.pfs, vfs)
     cmd = (base_cmd(qemu, ovmf, accel, mem) + boot_args(image, args.iso, cmdline)
-           + topology.device_args(args.pf_model, args.pfs, vfs, be, packed=packed)
+           + topology.device_args(args.pf_model, args.pfs, vfs, be, packed=packed, iommu=args.iommu)
            + (peer.qemu_args() if peer else []) + extra)
     if args.print_cmd:
         if be.rundir:
@@ -592,7 +596,8 @@ def boot_ring(args, ring, vfs, be, qemu, ovmf, image, accel, extra):
     ring_tag = "" if args.ring == "split" else f"-{ring}"
     name = args.name or re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{args.suite}-{args.pf_model}-{args.pfs}pf-{vfs}vf"
                                                          f"{backend}{'-iso' if args.iso else ''}"
-                                                         f"{f'-{be.queues}q' if be.queues > 1 else ''}")
+                                                         f"{f'-{be.queues}q' if be.queues > 1 else ''}"
+                                                         f"{'' if args.iommu == iommus.NONE else f'-{args.iommu}'}")
     name += ring_tag
     logdir = os.path.join(BUILD, "logs")
     os.makedirs(logdir, exist_ok=True)

@@ -11,8 +11,8 @@
 
 extern const struct suite __vfprobe_suites_start[], __vfprobe_suites_end[];
 
-static const char *const common_options[] = {"suite",   "pfs",   "vfs",  "model",  "mode",
-                                             "backend", "peers", "ring", "queues", "hostport"};
+static const char *const common_options[] = {"suite", "pfs",  "vfs",    "model",    "mode", "backend",
+                                             "peers", "ring", "queues", "hostport", "iommu"};
 #define N_COMMON  (sizeof(common_options) / sizeof(common_options[0]))
 #define KNOWN_MAX 64
 
@@ -81,6 +81,11 @@ static bool parse_config(struct run_config *cfg, char *err, size_t errlen)
 	if (ring && strcmp(ring, "split") && strcmp(ring, "packed"))
 		return false;
 	cfg->ring = ring && strcmp(ring, "packed") == 0 ? RUN_RING_PACKED : RUN_RING_SPLIT;
+	const char *iommu = options_get(o, "iommu");
+	snprintf(err, errlen, "iommu is none or vtd, not '%s'", iommu ? iommu : "");
+	if (iommu && strcmp(iommu, "none") && strcmp(iommu, "vtd"))
+		return false;
+	cfg->iommu = iommu && strcmp(iommu, "vtd") == 0 ? RUN_IOMMU_VTD : RUN_IOMMU_NONE;
 	snprintf(err, errlen, "pfs, vfs and queues take numbers, queues at least 1");
 	return options_get_uint(o, "pfs", 0, &cfg->pfs) && options_get_uint(o, "vfs", 0, &cfg->vfs) &&
 	       options_get_uint(o, "queues", 1, &cfg->queues) && cfg->queues >= 1;

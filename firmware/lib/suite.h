@@ -21,6 +21,13 @@ enum run_ring {
 	RUN_RING_PACKED,
 };
 
+/* The IOMMU in front of the functions (iommu=): none, or QEMU's
+ * intel-iommu (VT-d), whose functions then need VIRTIO_F_ACCESS_PLATFORM. */
+enum run_iommu {
+	RUN_IOMMU_NONE,
+	RUN_IOMMU_VTD,
+};
+
 /* What the host asked for (scripts/vfprobe passes it in the load options).
  * 0 / NULL means "not said": a suite then discovers what is there. */
 struct run_config {
@@ -31,6 +38,7 @@ struct run_config {
 	const struct peer_map *peers; /* who hears whom (peers=, lib/peers.h) */
 	enum run_ring ring;           /* ring=split|packed (split when not said) */
 	unsigned long queues;         /* queues=: queue pairs behind every VF (1 when not said) */
+	enum run_iommu iommu;         /* iommu=none|vtd (none when not said) */
 	bool short_mode;              /* mode=short: fewer iterations (make check) */
 	const struct options *opts;
 	/* The functions the runner's host port on the wire hears (hostport=

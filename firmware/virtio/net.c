@@ -139,6 +139,13 @@ static int net_start(struct net_dev *nd, const struct pci_func *f)
 		         (unsigned long long)vp->offered);
 		goto err_failed_quiet;
 	}
+	/* virtio v1.3 §6 Reserved Feature Bits: behind an IOMMU the device's addresses are the
+	 * platform's (VIRTIO_F_ACCESS_PLATFORM). */
+	if (nd->opts.access_platform && !virtio_has(vp, VIRTIO_F_ACCESS_PLATFORM)) {
+		net_fail(nd, "IOMMU asked for, VIRTIO_F_ACCESS_PLATFORM not offered (features 0x%llx)",
+		         (unsigned long long)vp->offered);
+		goto err_failed_quiet;
+	}
 	nd->mrg = virtio_has(vp, VIRTIO_NET_F_MRG_RXBUF);
 	/* virtio v1.3 §5.1.6 Device Operation: num_buffers is present with
 	 * VERSION_1. */
@@ -191,6 +198,8 @@ uint64_t net_wanted_features(const struct net_opts *o)
 		want |= 1ULL << VIRTIO_NET_F_MRG_RXBUF;
 	if (o->packed_ring)
 		want |= 1ULL << VIRTIO_F_RING_PACKED;
+	if (o->access_platform)
+		want |= 1ULL << VIRTIO_F_ACCESS_PLATFORM;
 	if (o->ctrl_vq)
 		want |= NET_CTRL_FEATURES;
 	/* virtio v1.3 §5.1.3.1: VIRTIO_NET_F_MQ requires VIRTIO_NET_F_CTRL_VQ. */

@@ -46,6 +46,7 @@ struct venv *venv_get(const struct run_config *cfg)
 	if (env.host_port)
 		env.host = *cfg->host_port;
 	env.ring = cfg ? cfg->ring : RUN_RING_SPLIT;
+	env.access_platform = cfg && cfg->iommu == RUN_IOMMU_VTD;
 	env.all_on_hub = !cfg || !cfg->backend || strcmp(cfg->backend, "hub") == 0;
 	env.datapath_at_driver_ok = env.all_on_hub;
 	for (struct pci_func *pf; (pf = pf_model_pf(virtio_net, pf_idx)) != NULL;) {
@@ -102,6 +103,7 @@ int venv_open(struct venv *e, size_t i, const struct net_opts *o)
 		return -1;
 	struct net_opts opts = o ? *o : venv_default_opts;
 	opts.packed_ring = e->ring == RUN_RING_PACKED;
+	opts.access_platform = e->access_platform;
 	o = &opts;
 	int rc;
 	if (!fn->nd) {

@@ -41,7 +41,8 @@ struct venv {
 	 * hear each other. */
 	bool host_port;
 	struct peer_map host;
-	enum run_ring ring; /* every venv_open asks for this format */
+	enum run_ring ring;   /* every venv_open asks for this format */
+	bool access_platform; /* ... and VIRTIO_F_ACCESS_PLATFORM (iommu=vtd) */
 	/* QEMU's own datapath (the hub) carries frames from DRIVER_OK on; an
 	 * offloaded backend may start a function's datapath later. */
 	bool datapath_at_driver_ok;

@@ -150,12 +150,15 @@ static void check_fn(struct venv *e, size_t i)
 	    1ULL << VIRTIO_NET_F_MAC | 1ULL << VIRTIO_NET_F_STATUS | 1ULL << VIRTIO_NET_F_MRG_RXBUF;
 	tap_check_eq(off & net, net, R_FEAT_NET, "MAC, STATUS and MRG_RXBUF offered");
 
+	/* virtio v1.3 §6 Reserved Feature Bits: a device behind an IOMMU
+	 * (iommu_platform=on) needs VIRTIO_F_ACCESS_PLATFORM accepted. */
+	uint64_t platform = off & (1ULL << VIRTIO_F_ACCESS_PLATFORM);
 	int bad = first_unoffered(off);
 	if (bad < 0) {
 		tap_skip("the device offers all 64 feature bits",
 		         "FEATURES_OK refused for an unoffered feature");
 	} else {
-		vpci_write_driver_features(vp, (off & (1ULL << VIRTIO_F_VERSION_1)) | 1ULL << bad);
+		vpci_write_driver_features(vp, (off & (1ULL << VIRTIO_F_VERSION_1)) | platform | 1ULL << bad);
 		vpci_add_status(vp, VIRTIO_CONFIG_S_FEATURES_OK);
 		uint8_t s = vpci_get_status(vp);
 		snprintf(got, sizeof(got), "status 0x%x after FEATURES_OK with unoffered bit %d", s, bad);
@@ -164,7 +167,7 @@ static void check_fn(struct venv *e, size_t i)
 		                "FEATURES_OK refused when the driver accepts an unoffered feature");
 	}
 	/* A valid subset is accepted. */
-	rc = vpci_init_features(vp, 1ULL << VIRTIO_F_VERSION_1 | net);
+	rc = vpci_init_features(vp, 1ULL << VIRTIO_F_VERSION_1 | net | platform);
 	tap_check(rc == 0, R_FEAT_OK, rc ? vp->err : "FEATURES_OK kept", "FEATURES_OK kept",
 	          "FEATURES_OK kept for VERSION_1|MAC|STATUS|MRG_RXBUF");
 	vpci_common_write(vp, config_msix_vector, VIRTIO_MSI_NO_VECTOR);
