@@ -177,3 +177,14 @@ int vq_dump(const struct virtq *vq, char *buf, size_t n)
 	                 (unsigned long long)vq->notifies, vq_error_name(vq->err), vq->err_got, vq->err_want);
 	return c < 0 ? c : a + b + c;
 }
+
+bool vq_event_behind(const struct virtq *vq)
+{
+	if (!vq->event_idx || vq->size == 0 || vq->in_flight < vq->size)
+		return false;
+	if (vq->format == VQ_FORMAT_PACKED) {
+		const volatile struct virtq_packed_event *e = vq->packed.device;
+		return e->flags == VRING_PACKED_EVENT_FLAG_DESC && e->off_wrap != vq->packed.pub_ow;
+	}
+	return *virtq_avail_event(vq->split.used, vq->size) != vq->split.avail_pub;
+}

@@ -159,5 +159,9 @@ static inline unsigned vq_in_flight(const struct virtq *vq)
 {
 	return vq->in_flight;
 }
+/* A full ring whose device asks to be notified at an entry other than the
+ * next one the driver will make available: no kick can ever reach it
+ * (virtio v1.3 §2.7.10 / §2.8.10). */
+bool vq_event_behind(const struct virtq *vq);
 
 #endif

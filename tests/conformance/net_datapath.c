@@ -144,9 +144,15 @@ static void phase_wrap(struct vt *t, bool short_mode)
 		wait_tx_done(fn);
 		uint64_t done = fn->nd->pair[0].txq.completions - tx0;
 		tap_prefix_push("%s", fn->name);
-		tap_check_true(done >= 4u * fn->nd->pair[0].txq.size, R_WRAP,
-		               "TX ring of %u reused %llu times (>= 4)", fn->nd->pair[0].txq.size,
-		               (unsigned long long)(done / fn->nd->pair[0].txq.size));
+		const struct virtq *tq = &fn->nd->pair[0].txq;
+		bool stale = vq_event_behind(tq) && tq->format == VQ_FORMAT_PACKED;
+		char got[64];
+		snprintf(got, sizeof(got), "%llu times%s", (unsigned long long)(done / tq->size),
+		         stale ? ", stalled with the device's event behind" : "");
+		tap_check_kfail(stale ? deviation_known("packed-tx-stale-event", "virtio-net") : NULL,
+		                done >= 4u * tq->size, R_WRAP, got, ">= 4 times",
+		                "TX ring of %u reused %llu times (>= 4)", tq->size,
+		                (unsigned long long)(done / tq->size));
 		tap_prefix_pop();
 	}
 	vt_drain_expected(t, 5000000);

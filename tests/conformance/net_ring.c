@@ -39,19 +39,6 @@ static const struct deviation ring_deviations[] = {
                   "wrap counter alone)",
         .models = "virtio-net",
     },
-    {
-        .id = "packed-tx-stale-event",
-        .rule = R_EVENT_IDLE,
-        .evidence =
-            "after the receivers pushed back, the idle TX queue's off_wrap names a descriptor the "
-            "device already used (e.g. 0x8018 with the next entry at 26 of that lap): the next frame is "
-            "never noticed",
-        .source = "hw/net/virtio-net.c:2696-2697 (virtio_net_tx_complete enables notification, then flushes "
-                  "and leaves it enabled when it stops short of tx_burst) + hw/virtio/virtio.c:569 (packed: "
-                  "off_wrap = shadow_avail_idx, the next descriptor to pop; split, line 540: the avail idx)",
-        .models = "virtio-net",
-        .intermittent = true,
-    },
 };
 
 static void check_features(struct venv *e, size_t i, const struct run_config *cfg)

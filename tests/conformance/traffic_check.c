@@ -1,12 +1,15 @@
 /* tests/conformance/traffic_check.c: see traffic_check.h. */
 #include "traffic_check.h"
 
+#include "deviations.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "boot/timer.h"
+#include "deviations.h"
 #include "lib/frame.h"
 #include "lib/traffic.h"
 
@@ -55,6 +58,7 @@ static void dev_error(struct vt *t, struct venv_fn *fn)
 	t->device_error = true;
 	fn->up = false; /* a broken device is reported, never trusted again */
 	fn->failed = true;
+	fn->tx_event_behind = vq_event_behind(&fn->nd->pair[fn->port.queue].txq);
 }
 
 int vt_send(struct vt *t, size_t s, unsigned count, size_t size0, size_t step)
@@ -302,11 +306,17 @@ unsigned vt_phase_verdict(struct vt *t, const char *phase, const char *rule)
 			    (unsigned long long)st->lost, (unsigned long long)st->reordered,
 			    (unsigned long long)st->corrupt, (unsigned long long)st->bad_csum,
 			    st->leaked ? ", leaked" : "", miss, st->first_err[0] ? "; " : "", st->first_err);
+		/* Taken down by a TX queue the device stopped noticing. */
+		const char *known =
+		    !fn->up && fn->tx_event_behind && fn->nd->pair[0].txq.format == VQ_FORMAT_PACKED
+		        ? deviation_known("packed-tx-stale-event", "virtio-net")
+		        : NULL;
 		tap_prefix_push("%s", fn->name);
-		bad += !tap_check(ok, rule, got,
-		                  "every frame of every function it hears once, in order, byte-exact; none "
-		                  "of the others",
-		                  "%s: %llu frames received intact", phase, (unsigned long long)want);
+		bad += !tap_check_kfail(
+		    known, ok, rule, got,
+		    "every frame of every function it hears once, in order, byte-exact; none "
+		    "of the others",
+		    "%s: %llu frames received intact", phase, (unsigned long long)want);
 		tap_prefix_pop();
 	}
 	return bad;

@@ -117,6 +117,7 @@ int venv_open(struct venv *e, size_t i, const struct net_opts *o)
 	}
 	fn->up = rc == 0;
 	fn->failed = rc != 0;
+	fn->tx_event_behind = false;
 	if (rc == 0)
 		net_port_init(&fn->port, fn->nd, fn->name);
 	return rc;

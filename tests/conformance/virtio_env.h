@@ -26,7 +26,8 @@ struct venv_fn {
 	struct net_dev *nd;     /* NULL until venv_open */
 	struct tport port;      /* on nd, bound by venv_open */
 	bool up;
-	bool failed; /* taken down by a device error (not parked on purpose) */
+	bool failed;          /* taken down by a device error (not parked on purpose) */
+	bool tx_event_behind; /* ... by a TX stall whose device event was behind (vq_event_behind) */
 	/* Frames that may or may not have crossed the wire: posted when the
 	 * device was reset under them (venv_ledger). */
 	uint64_t tx_unsure, rx_unsure;
