@@ -122,6 +122,7 @@ class Host:
 
     def __init__(self, channel, pf_model=None, pfs=0, vfs=0):
         self.channel, self.pf_model, self.pfs, self.vfs = channel, pf_model, pfs, vfs
+        self.kept = {}  # what handlers keep between requests, for this QEMU's life
 
     def netdev_of(self, fn):
         """The netdev id of guest function number fn, the inverse of

@@ -21,6 +21,7 @@ import time
 
 import backends
 import qmp_events
+import sysreset_events  # noqa: F401 (registers its event handlers)
 import switch
 import virtio_features
 import topology
