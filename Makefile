@@ -14,8 +14,8 @@
 # QEMU=/path/to/qemu-system-x86_64 and OVMF=/path/to/OVMF.fd override the
 # defaults; ARGS="..." passes options to scripts/vfprobe for `make run`,
 # CHECK_ARGS="..." to scripts/check (--shard I/N, --group NAME,
-# --strict-deviations); `make check -j N` runs N jobs at once; N=... and
-# SOAK_ARGS="..." (--boot NAME, --extra OPTIONS, --jobs N) to scripts/soak.
+# --strict-deviations); `make check -j N` runs N jobs at once; N=..., LOAD=...
+# and SOAK_ARGS="..." (--boot NAME, --extra OPTIONS, --jobs N) to scripts/soak.
 
 BUILD := build
 CC := gcc
@@ -114,9 +114,11 @@ check: $(BUILD)/test.efi $(UNIT_TESTS) $(BUILD)/vfprobe.iso
 check-full: $(BUILD)/test.efi $(UNIT_TESTS) $(BUILD)/vfprobe.iso
 	scripts/check --full $(CHECK_ARGS) $(UNIT_TESTS)
 
+# The soak keeps LOAD more CPUs busy (stress-ng) while it boots.
 N ?= 50
+LOAD ?= 1
 soak: $(BUILD)/test.efi
-	scripts/soak --repeat $(N) $(SOAK_ARGS)
+	scripts/soak --repeat $(N) --load $(LOAD) $(SOAK_ARGS)
 
 bench: $(BUILD)/test.efi
 	scripts/bench $(ARGS)

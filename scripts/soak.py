@@ -2,11 +2,13 @@
 (tests/topologies.cfg, group check) booted again and again to find the
 points that fail only sometimes.
 
-  scripts/soak [--repeat N] [--boot NAME ...] [--extra "OPTIONS"] [--jobs N] [--out DIR]
+  scripts/soak [--repeat N] [--boot NAME ...] [--extra "OPTIONS"] [--jobs N] [--load N] [--out DIR]
 
 Each repetition boots every chosen boot once (scripts/vfprobe --mode
 short, as `make check` does), --jobs at once. A point that fails in some
-repetitions and passes in others is flaky; one that fails in every
+repetitions and passes in others is flaky; --load N keeps N more CPUs
+busy meanwhile (Debian's stress-ng --cpu N, installed by scripts/deps), so
+that timing flakes show; one that fails in every
 repetition is broken, not flaky. A boot that ends without a verdict of its
 own (timeout, crash, QEMU failure) counts as a failure of its point
 `verdict`. Known deviations (TAP TODO) and skips are neither. The report
@@ -19,6 +21,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -108,6 +111,47 @@ def boot_once(job, rep, extra, out):
     return res
 
 
+class Load:
+    """stress-ng --cpu N for the length of one `with` (nothing when N is 0)."""
+
+    def __init__(self, cpus):
+        self.cpus, self.proc = cpus, None
+
+    def __enter__(self):
+        if self.cpus:
+            self.proc = subprocess.Popen(["stress-ng", "--cpu", str(self.cpus), "--quiet"],
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return self
+
+    def __exit__(self, *exc):
+        if self.proc:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return False
+
+
+def stop_on_signal(signum, frame):
+    raise KeyboardInterrupt
+
+
+def report_repetition(rep, repeat, jobs, results, runs, t0):
+    """One repetition's line, and each failing point of it as it comes."""
+    failed = 0
+    for job, res in zip(jobs, results):
+        runs.append((job.name, rep, res))
+        bad = failing_points(res)
+        failed += bool(bad)
+        for key in sorted(bad):
+            print(f"# soak: repetition {rep}: {job.name}: not ok - {key}", flush=True)
+    walls = ", ".join(f"{r.get('wall_s') or 0:.0f}" for r in results)
+    print(f"# soak: repetition {rep}/{repeat}: {len(jobs) - failed} of {len(jobs)} boot(s) passed "
+          f"(boot wall s: {walls}; {time.monotonic() - t0:.0f} s so far)", flush=True)
+
+
 def parse_args(argv):
     ap = vfprobe_core.Parser(prog="scripts/soak", description="Boot make check's conformance boots N times, "
                              "report the points that fail only sometimes.")
@@ -116,10 +160,13 @@ def parse_args(argv):
                     "(repeatable; default: every boot of group check)")
     ap.add_argument("--extra", default="", help="scripts/vfprobe options added to every boot's own")
     ap.add_argument("--jobs", "-j", type=int, default=len(os.sched_getaffinity(0)), help="boots at once")
+    ap.add_argument("--load", type=int, default=0, help="CPUs kept busy by stress-ng --cpu N meanwhile (default 0)")
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "soak"), help="output folder")
     a = ap.parse_args(argv)
-    if a.repeat < 1 or a.jobs < 1:
-        raise vfprobe_core.UsageError("--repeat and --jobs want positive numbers")
+    if a.repeat < 1 or a.jobs < 1 or a.load < 0:
+        raise vfprobe_core.UsageError("--repeat and --jobs want positive numbers, --load zero or more")
+    if a.load and not shutil.which("stress-ng"):
+        raise vfprobe_core.UsageError("--load needs stress-ng: run `make deps` (it installs Debian's stress-ng)")
     return a
 
 
@@ -143,33 +190,34 @@ def main():
         sys.exit(2)
     shutil.rmtree(a.out, ignore_errors=True)
     os.makedirs(os.path.join(a.out, "json"))
-    print(f"# soak: {a.repeat} repetition(s) of {len(jobs)} boot(s), {a.jobs} at once", flush=True)
+    print(f"# soak: {a.repeat} repetition(s) of {len(jobs)} boot(s), {a.jobs} at once"
+          + (f", {a.load} CPU(s) kept busy by stress-ng" if a.load else ""), flush=True)
     runs = []
     t0 = time.monotonic()
-    with ThreadPoolExecutor(max_workers=a.jobs) as pool:
+    signal.signal(signal.SIGTERM, stop_on_signal)
+    done = 0
+    with Load(a.load), ThreadPoolExecutor(max_workers=a.jobs) as pool:
         # Every boot of every repetition queued at once, reported by repetition.
         queued = {rep: [pool.submit(boot_once, j, rep, a.extra, a.out) for j in jobs]
                   for rep in range(1, a.repeat + 1)}
-        for rep, futures in queued.items():
-            failed = []
-            for job, fut in zip(jobs, futures):
-                res = fut.result()
-                runs.append((job.name, rep, res))
-                bad = failing_points(res)
-                if bad:
-                    failed.append(job.name)
-                    for key in sorted(bad):
-                        print(f"# soak: repetition {rep}: {job.name}: not ok - {key}", flush=True)
-            walls = ", ".join(f"{r.get('wall_s') or 0:.1f}" for _, _, r in runs[-len(jobs):])
-            print(f"# soak: repetition {rep}/{a.repeat}: {len(jobs) - len(failed)} of {len(jobs)} boot(s) passed "
-                  f"(boot wall s: {walls}; {time.monotonic() - t0:.0f} s so far)", flush=True)
-    boots = tally(runs, a.repeat)
+        try:
+            for rep, futures in queued.items():
+                results = [f.result() for f in futures]
+                report_repetition(rep, a.repeat, jobs, results, runs, t0)
+                done = rep
+        except KeyboardInterrupt:
+            for futures in queued.values():
+                for f in futures:
+                    f.cancel()
+            print(f"# soak: stopped after {done} whole repetition(s); the boots running now finish first",
+                  flush=True)
+    boots = tally(runs, done)
     with open(os.path.join(a.out, "soak.json"), "w") as f:
-        json.dump({"repeat": a.repeat, "extra": a.extra, "elapsed_s": round(time.monotonic() - t0, 1),
+        json.dump({"repeat": done, "asked": a.repeat, "extra": a.extra, "elapsed_s": round(time.monotonic() - t0, 1),
                    "boots": boots,
                    "runs": [{"boot": b, "repetition": r, "verdict": res.get("verdict"), "wall_s": res.get("wall_s"),
                              "failing": sorted(failing_points(res))} for b, r, res in runs]}, f, indent=2)
-    for line in report(boots, a.repeat):
+    for line in report(boots, done):
         print(line)
     out = os.path.relpath(a.out) if a.out.startswith(ROOT + os.sep) else a.out
     print(f"# soak: {time.monotonic() - t0:.1f} s; {out}/soak.json, the failed boots' logs in {out}/logs")
