@@ -44,6 +44,7 @@ struct venv *venv_get(const struct run_config *cfg)
 		peers_parse(&env.peers, NULL, NULL, 0);
 	env.ring = cfg ? cfg->ring : RUN_RING_SPLIT;
 	env.datapath_at_driver_ok = !cfg || !cfg->backend || strcmp(cfg->backend, "hub") == 0;
+	env.backend = cfg ? cfg->backend : NULL;
 	for (struct pci_func *pf; (pf = pf_model_pf(virtio_net, pf_idx)) != NULL;) {
 		uint16_t total = pci_cfg_read16(pf->rid, pf->sriov_cap + PCI_SRIOV_TOTAL_VF);
 		uint16_t want = total;

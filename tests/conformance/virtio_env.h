@@ -40,6 +40,7 @@ struct venv {
 	/* QEMU's own datapath (the hub) carries frames from DRIVER_OK on; an
 	 * offloaded backend may start a function's datapath later. */
 	bool datapath_at_driver_ok;
+	const char *backend; /* the VFs' (--backend), NULL on the hub */
 	size_t n;
 	struct venv_fn fn[VENV_MAX];
 };
