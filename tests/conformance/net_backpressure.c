@@ -16,9 +16,10 @@
 #include "lib/frame.h"
 #include "net_ring.h"
 
-#define BP_ROUNDS   8
-#define BP_IDLE_US  100000
-#define BP_DRAIN_US 2000000
+#define BP_ROUNDS    8
+#define BP_IDLE_US   100000
+#define BP_DRAIN_US  2000000
+#define BP_SETTLE_US 30000000ULL
 
 /* Bursts of a full TX ring to one receiver, the others left full: each
  * burst ends when the receiver got it or was quiet for BP_IDLE_US. */
@@ -54,6 +55,24 @@ static void drain_all(struct vt *t, size_t s)
 	} while (vq_in_flight(&nd->pair[0].txq) && !deadline_passed(end));
 	vt_drain(t, 20000, BP_DRAIN_US);
 	net_tx_reap(nd);
+}
+
+/* The hub hands a frame to every other port with qemu_send_packet
+ * (net/hub.c:59), which queues it in that port's incoming queue while the
+ * receiver has no RX buffer (up to 10000 frames, net/queue.c:102) and
+ * delivers it when buffers come back: the receivers left full hold many
+ * frames inside QEMU, and a drain that stops after a quiet spell or a
+ * time limit can leave some to turn up in the next phase. One more frame
+ * from s lands behind all of them at every receiver: wait until each has
+ * it. */
+static void settle(struct vt *t, size_t s)
+{
+	uint64_t t0 = rdtsc();
+	vt_send(t, s, 1, FRAME_MIN_LEN, 0);
+	bool all = vt_drain_expected(t, BP_SETTLE_US);
+	tap_diag("net: backpressure: %s in %.1f ms",
+	         all ? "every receiver emptied its hub queue" : "the hub's queues did not empty",
+	         (double)tsc_to_ns(rdtsc() - t0) / 1e6);
 }
 
 void net_event_after_backpressure(struct venv *e, struct vt *t, const struct run_config *cfg)
@@ -100,6 +119,7 @@ void net_event_after_backpressure(struct venv *e, struct vt *t, const struct run
 				         want, q->in_flight);
 		}
 	}
+	settle(t, s);
 	vt_resync(t);
 	if (!stale)
 		snprintf(got, sizeof(got), "%u rounds: the event named the next entry each time", rounds);
