@@ -211,6 +211,14 @@ def main():
                     f.cancel()
             print(f"# soak: stopped after {done} whole repetition(s); the boots running now finish first",
                   flush=True)
+    # Boots that finished in repetitions cut short count too, each against its own runs.
+    for rep, futures in queued.items():
+        if rep > done:
+            for job, f in zip(jobs, futures):
+                if f.done() and not f.cancelled():
+                    runs.append((job.name, rep, f.result()))
+                    for key in sorted(failing_points(f.result())):
+                        print(f"# soak: repetition {rep} (cut short): {job.name}: not ok - {key}", flush=True)
     boots = tally(runs, done)
     with open(os.path.join(a.out, "soak.json"), "w") as f:
         json.dump({"repeat": done, "asked": a.repeat, "extra": a.extra, "elapsed_s": round(time.monotonic() - t0, 1),
