@@ -117,7 +117,7 @@ check-full: $(BUILD)/test.efi $(UNIT_TESTS) $(BUILD)/vfprobe.iso
 # The soak keeps LOAD more CPUs busy (stress-ng) while it boots.
 N ?= 50
 LOAD ?= 1
-soak: $(BUILD)/test.efi
+soak: $(BUILD)/test.efi $(BUILD)/vfprobe.iso
 	scripts/soak --repeat $(N) --load $(LOAD) $(SOAK_ARGS)
 
 bench: $(BUILD)/test.efi

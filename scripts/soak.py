@@ -147,6 +147,8 @@ def report_repetition(rep, repeat, jobs, results, runs, t0):
         failed += bool(bad)
         for key in sorted(bad):
             print(f"# soak: repetition {rep}: {job.name}: not ok - {key}", flush=True)
+        if res.get("verdict") not in ("pass", "fail"):
+            print(f"# soak: repetition {rep}: {job.name}: {res.get('verdict')}: {res.get('reason')}", flush=True)
     walls = ", ".join(f"{r.get('wall_s') or 0:.0f}" for r in results)
     print(f"# soak: repetition {rep}/{repeat}: {len(jobs) - failed} of {len(jobs)} boot(s) passed "
           f"(boot wall s: {walls}; {time.monotonic() - t0:.0f} s so far)", flush=True)
