@@ -5,6 +5,7 @@
 #   make check      every test: unit, harness selftests, conformance suites
 #   make check-full the long topology list as well
 #   make check-unit host-side unit tests only (ASan + UBSan)
+#   make soak       make check's conformance boots N=50 times: the flaky points
 #   make bench      the benchmark matrix, results in build/bench/
 #   make iso        build/vfprobe.iso (hybrid, UEFI-bootable)
 #   make deps       install packages, build the cached QEMU and newlib
@@ -13,7 +14,8 @@
 # QEMU=/path/to/qemu-system-x86_64 and OVMF=/path/to/OVMF.fd override the
 # defaults; ARGS="..." passes options to scripts/vfprobe for `make run`,
 # CHECK_ARGS="..." to scripts/check (--shard I/N, --group NAME,
-# --strict-deviations); `make check -j N` runs N jobs at once.
+# --strict-deviations); `make check -j N` runs N jobs at once; N=..., LOAD=...
+# and SOAK_ARGS="..." (--boot NAME, --extra OPTIONS, --jobs N) to scripts/soak.
 
 BUILD := build
 CC := gcc
@@ -47,7 +49,7 @@ FW_SRCS := $(sort $(wildcard firmware/*/*.c firmware/*/*.S tests/lib/*.c tests/c
 	tests/selftest/*.c))
 FW_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(FW_SRCS)))
 
-.PHONY: all run check check-full check-unit bench iso deps lint format clean help print-linux-srcs
+.PHONY: all run check check-full check-unit soak bench iso deps lint format clean help print-linux-srcs
 all: $(BUILD)/test.efi
 
 $(BUILD)/obj/%.o: %.c Makefile
@@ -113,6 +115,12 @@ check: $(BUILD)/test.efi $(UNIT_TESTS) $(BUILD)/vfprobe.iso
 check-full: $(BUILD)/test.efi $(UNIT_TESTS) $(BUILD)/vfprobe.iso
 	scripts/check --full $(CHECK_ARGS) $(UNIT_TESTS)
 
+# The soak keeps LOAD more CPUs busy (stress-ng) while it boots.
+N ?= 50
+LOAD ?= 1
+soak: $(BUILD)/test.efi $(BUILD)/vfprobe.iso
+	scripts/soak --repeat $(N) --load $(LOAD) $(SOAK_ARGS)
+
 bench: $(BUILD)/test.efi
 	scripts/bench $(ARGS)
 
@@ -142,4 +150,4 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '2,18p' Makefile
+	@sed -n '2,21p' Makefile

@@ -124,6 +124,7 @@ class Host:
         self.channel, self.pf_model, self.pfs, self.vfs = channel, pf_model, pfs, vfs
         self.qemu_cmd = None  # the QEMU command line, for a migration's destination
         self.successor = None  # a handler's new QEMU the runner follows from now on
+        self.kept = {}  # what handlers keep between requests, for this QEMU's life
 
     def netdev_of(self, fn):
         """The netdev id of guest function number fn, the inverse of

@@ -63,6 +63,7 @@ class Testpmd:
         self.log_path = os.path.join(rundir, "testpmd.log")
         self.stats = {}  # port -> counts, summed over the runs that were stopped cleanly
         self.restarted = False
+        self.died = None  # how testpmd ended when it was gone before stop() (killed mid-run), else None
 
     def command(self):
         cmd = [binary(), "-l", "0,1", "--no-huge", "-m", str(MEM_MB), "--no-pci", "--log-level", "lib.eal:error",
@@ -134,6 +135,9 @@ class Testpmd:
         """SIGINT (testpmd stops forwarding and prints its statistics), then
         SIGKILL if it lingers; sockets and runtime files removed. Safe to
         call more than once."""
+        if self.proc is not None and self.proc.poll() is not None:
+            rc = self.proc.returncode
+            self.died = f"killed by signal {-rc}" if rc < 0 else f"exited with status {rc}"
         if self.proc is not None and self.proc.poll() is None:
             offset = os.path.getsize(self.log_path)
             os.killpg(self.proc.pid, signal.SIGINT)

@@ -23,6 +23,7 @@ import backends
 import iommu as iommus
 import migration
 import qmp_events
+import sysreset_events  # noqa: F401 (registers its event handlers)
 import switch
 import virtio_features
 import topology
@@ -460,6 +461,10 @@ def switch_points(svc, tap):
     ledger = switch.parse_ledger(tap.diags)
     if svc is None or not ledger:
         return []
+    if svc.died and not svc.restarted:
+        return [{"n": None, "ok": False, "name": "switch: testpmd (the vhost-user backend) served the whole boot",
+                 "directive": "", "reason": "", "yaml": {"got": f"testpmd {svc.died} during the run: its port "
+                                                         "counters are lost", "want": "testpmd up to the end"}}]
     if svc.restarted:
         return [{"n": None, "ok": True, "name": "switch: port counters match the guest's", "directive": "SKIP",
                  "reason": "testpmd was killed and restarted during the run: the counts before are lost"}]

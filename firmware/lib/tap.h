@@ -27,6 +27,11 @@ struct tap_counts {
 
 void tap_set_stream(FILE *f);
 void tap_begin(void);
+/* One TAP stream across a machine reset (suite sysreset): the second boot
+ * goes on from the counts the first had, so its next point is numbered
+ * before->total + 1 and its plan and verdict cover both boots. Only
+ * before this boot's first point; false (and nothing changed) after. */
+bool tap_resume(const struct tap_counts *before);
 /* The prefix stack (kvm-unit-tests' report_prefix_push/pop): every test
  * name is printed after the pushed prefixes, joined by ": ", so
  *   tap_prefix_push("sriov"); tap_prefix_push("01:00.0"); tap_check(...)

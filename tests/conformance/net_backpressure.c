@@ -15,9 +15,11 @@
 #include "lib/frame.h"
 #include "net_ring.h"
 
-#define BP_ROUNDS   8
-#define BP_IDLE_US  100000
-#define BP_DRAIN_US 2000000
+#define BP_ROUNDS    8
+#define BP_IDLE_US   100000
+#define BP_DRAIN_US  2000000
+#define BP_SETTLE_US 30000000ULL
+#define BP_QUIET_US  200000
 
 /* Bursts of a full TX ring to one receiver, the others left full: each
  * burst ends when the receiver got it or was quiet for BP_IDLE_US. */
@@ -55,6 +57,34 @@ static void drain_all(struct vt *t, size_t s)
 	net_tx_reap(nd);
 }
 
+/* The hub hands a frame to every other port with qemu_send_packet
+ * (net/hub.c:59), which queues it in that port's incoming queue while the
+ * receiver has no RX buffer (up to 10000 frames, net/queue.c:102) and
+ * delivers it when buffers come back: the receivers left full hold many
+ * frames inside QEMU, and a drain that stops after a quiet spell or a
+ * time limit can leave some to turn up in the next phase. One more frame
+ * from s lands behind all of them at every receiver: wait until each has
+ * it. A sender whose TX queue is stuck (the event index it was left with
+ * is never reached, packed-tx-stale-event) cannot send it: then drain
+ * until every receiver is quiet for BP_QUIET_US. */
+static void settle(struct vt *t, size_t s, bool sender_stuck)
+{
+	uint64_t t0 = rdtsc();
+	bool all;
+	if (sender_stuck) {
+		vt_drain(t, BP_QUIET_US, BP_SETTLE_US);
+		all = false;
+	} else {
+		vt_send(t, s, 1, FRAME_MIN_LEN, 0);
+		all = vt_drain_expected(t, BP_SETTLE_US);
+	}
+	tap_diag("net: backpressure: %s in %.1f ms",
+	         all            ? "every receiver emptied its hub queue"
+	         : sender_stuck ? "sender stuck, receivers quiet"
+	                        : "the hub's queues did not empty",
+	         (double)tsc_to_ns(rdtsc() - t0) / 1e6);
+}
+
 void net_event_after_backpressure(struct venv *e, struct vt *t, const struct run_config *cfg)
 {
 	size_t s = e->n, r = e->n;
@@ -76,6 +106,7 @@ void net_event_after_backpressure(struct venv *e, struct vt *t, const struct run
 	const struct virtq *q = &fn->nd->pair[0].txq;
 	unsigned stale = 0, rounds = 0;
 	char got[96] = "";
+	bool stuck = false; /* the last round left the event short of the next entry */
 	vt_resync(t);
 	for (unsigned round = 0; round < BP_ROUNDS && fn->up; round++) {
 		bursts(t, s, r, 4);
@@ -89,13 +120,15 @@ void net_event_after_backpressure(struct venv *e, struct vt *t, const struct run
 			ev = *virtq_avail_event(q->split.used, q->size);
 			want = q->split.avail_pub;
 		}
-		if (q->in_flight || ev != want) {
+		stuck = q->in_flight || ev != want;
+		if (stuck) {
 			stale++;
 			snprintf(got, sizeof(got), "round %u: event 0x%x, next entry 0x%x, in flight %u",
 			         round + 1, ev, want, q->in_flight);
 			break;
 		}
 	}
+	settle(t, s, stuck || !fn->up);
 	if (stale) {
 		/* What the device never noticed stays with it until a reset. */
 		struct net_opts o = fn->nd->opts;

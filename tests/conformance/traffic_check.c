@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend_loss.h"
 #include "boot/timer.h"
 #include "deviations.h"
 #include "lib/frame.h"
@@ -276,8 +277,10 @@ unsigned vt_phase_verdict(struct vt *t, const char *phase, const char *rule)
 	struct venv *e = t->e;
 	size_t n = e->n;
 	unsigned bad = 0;
+	static bool gone_now[VENV_MAX]; /* taken out once every receiver is judged */
 	for (size_t r = 0; r < n; r++) {
 		struct venv_fn *fn = &e->fn[r];
+		gone_now[r] = false;
 		if (!fn->nd || (!fn->up && !fn->failed))
 			continue; /* never opened, or parked on purpose (reset) */
 		struct vt_rx_stats *st = &t->rx[r];
@@ -294,8 +297,12 @@ unsigned vt_phase_verdict(struct vt *t, const char *phase, const char *rule)
 		}
 		bool ok = fn->up && short_pairs == 0 && st->lost == 0 && st->reordered == 0 &&
 		          st->corrupt == 0 && st->bad_csum == 0 && st->leaked == 0;
-		char got[200];
-		if (!fn->up)
+		char got[200], gone[120];
+		gone_now[r] =
+		    !ok && fn->up && st->frames == 0 && want && backend_lost(e, fn, gone, sizeof(gone));
+		if (gone_now[r])
+			snprintf(got, sizeof(got), "0 of %llu frames: %s", (unsigned long long)want, gone);
+		else if (!fn->up)
 			snprintf(got, sizeof(got), "device down: %s",
 			         fn->nd->err[0] ? fn->nd->err : t->dev_err);
 		else
@@ -319,6 +326,9 @@ unsigned vt_phase_verdict(struct vt *t, const char *phase, const char *rule)
 		    "%s: %llu frames received intact", phase, (unsigned long long)want);
 		tap_prefix_pop();
 	}
+	for (size_t r = 0; r < n; r++)
+		if (gone_now[r])
+			backend_take_out(&e->fn[r]);
 	return bad;
 }
 

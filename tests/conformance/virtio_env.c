@@ -49,6 +49,7 @@ struct venv *venv_get(const struct run_config *cfg)
 	env.access_platform = cfg && cfg->iommu == RUN_IOMMU_VTD;
 	env.all_on_hub = !cfg || !cfg->backend || strcmp(cfg->backend, "hub") == 0;
 	env.datapath_at_driver_ok = env.all_on_hub;
+	env.backend = cfg ? cfg->backend : NULL;
 	for (struct pci_func *pf; (pf = pf_model_pf(virtio_net, pf_idx)) != NULL;) {
 		uint16_t total = pci_cfg_read16(pf->rid, pf->sriov_cap + PCI_SRIOV_TOTAL_VF);
 		uint16_t want = total;

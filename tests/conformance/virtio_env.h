@@ -47,7 +47,8 @@ struct venv {
 	/* QEMU's own datapath (the hub) carries frames from DRIVER_OK on; an
 	 * offloaded backend may start a function's datapath later. */
 	bool datapath_at_driver_ok;
-	bool all_on_hub; /* backend=hub: every function on QEMU's hub, else only the PFs */
+	bool all_on_hub;     /* backend=hub: every function on QEMU's hub, else only the PFs */
+	const char *backend; /* the VFs' (--backend), NULL on the hub */
 	size_t n;
 	struct venv_fn fn[VENV_MAX];
 };

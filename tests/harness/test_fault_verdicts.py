@@ -1,15 +1,18 @@
 """tests/harness/test_fault_verdicts.py: what the runner says when the
-host side of a run fails, not the device: QEMU killed mid-run, the guest
-stopped over QMP past the timeout, QMP unreachable. Each asserts the
-verdict (or the one-line error) and how soon it comes. Run by pytest."""
+host side of a run fails, not the device: QEMU killed mid-run, a backend
+(testpmd) killed mid-run, the guest stopped over QMP past the timeout, QMP
+unreachable. Each asserts the verdict (or the one-line error) and how soon
+it comes. Run by pytest."""
 
 import os
+import shutil
 import stat
 import subprocess
 import threading
 import time
 
 import pytest
+import switch
 import vfprobe_core
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -18,6 +21,7 @@ KILL_VERDICT_S = 2        # a killed QEMU is a verdict within this
 STOP_TIMEOUT_S = 15       # --timeout of the stopped guest
 TIMEOUT_SLACK_S = 10
 WAIT_S = 60               # for the guest to start printing TAP
+BACKEND_VERDICT_S = 150   # a killed backend's VFs fail fast: the run ends within this
 
 
 class Boot(threading.Thread):
@@ -47,7 +51,7 @@ class Boot(threading.Thread):
 @pytest.fixture(autouse=True)
 def stale_log():
     """Each boot writes a fresh log: remove the last run's before starting."""
-    for name in ("fault-killed", "fault-stopped"):
+    for name in ("fault-killed", "fault-stopped", "fault-backend-killed"):
         path = os.path.join(ROOT, "build", "logs", f"{name}.log")
         if os.path.exists(path):
             os.remove(path)
@@ -70,6 +74,36 @@ def test_qemu_killed_mid_run(capsys):
     assert "killed by signal 9" in res["reason"], res["reason"]
     assert boot.done_at - killed_at < KILL_VERDICT_S, f"verdict after {boot.done_at - killed_at:.2f} s"
     assert "# last lines of" in out and "selftest-hang" in out.split("# last lines of")[1], out[-600:]
+
+
+@pytest.mark.skipif(shutil.which("dpdk-testpmd") is None, reason="no dpdk-testpmd (make deps installs dpdk-dev)")
+def test_backend_killed_mid_run():
+    """testpmd SIGKILLed (and not restarted) while the net suite runs on
+    --backend vhost-user: the VFs it served fail naming the backend, the
+    PF (on the hub) and the VF on testpmd's null port go on, the host
+    says testpmd died, and the run ends with a fail verdict, not a hang."""
+    boot = Boot("fault-backend-killed", "--suite", "net", "--vfs", "3", "--backend", "vhost-user",
+                "--timeout", "600")
+    boot.start()
+    boot.wait_for_log(" - net: ")
+    testpmd = next(iter(switch.LIVE))
+    killed_at = time.monotonic()
+    testpmd.kill()
+    boot.join(BACKEND_VERDICT_S)
+    assert boot.done_at is not None, f"no verdict {BACKEND_VERDICT_S} s after testpmd was killed"
+    code, res = boot.result
+    assert (code, res["verdict"]) == (1, "fail"), res["reason"]
+    failing = [p for p in res["tests"] if not p["ok"] and not p["directive"]]
+    served = ("net: pf0.vf1 ", "net: pf0.vf2 ")  # testpmd's port pair; vf3 is on its null port
+    vfs = [p for p in failing if p["name"].startswith(served)]
+    assert vfs and all("its backend vhost-user is gone" in p["yaml"]["got"] for p in vfs), vfs
+    assert [p["name"] for p in failing if p["name"].startswith("switch: ")] == [
+        "switch: testpmd (the vhost-user backend) served the whole boot"], failing
+    others = [p["name"] for p in failing if not p["name"].startswith(served + ("switch: ",))]
+    assert not others, others
+    pf = [p for p in res["tests"] if p["name"].startswith("net: pf0 ") and not p["directive"]]
+    assert pf and all(p["ok"] for p in pf), pf
+    assert boot.done_at - killed_at < BACKEND_VERDICT_S
 
 
 def test_guest_stopped_past_timeout(tmp_path):

@@ -75,7 +75,7 @@ def test_refusals_reach_the_guest():
     errors = [line for line in r.stderr.splitlines() if line.strip()]
     assert r.returncode == 0 and "3 passed, 0 failed" in r.stdout, r.stdout[-800:]
     assert len(errors) == 3 and all(e.startswith("vfprobe: event ") for e in errors), errors
-    assert "unknown event 'no-such-event' (known: " in errors[0] and "link-down, link-up" in errors[0]
+    assert "unknown event 'no-such-event' (known: " in errors[0] and "link-down, link-up" in errors[0], errors[0]
 
 
 def test_no_host_to_answer():
