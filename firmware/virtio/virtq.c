@@ -178,13 +178,26 @@ int vq_dump(const struct virtq *vq, char *buf, size_t n)
 	return c < 0 ? c : a + b + c;
 }
 
+void vq_avail_event(const struct virtq *vq, unsigned *event, unsigned *next)
+{
+	if (vq->format == VQ_FORMAT_PACKED) {
+		*event = ((const volatile struct virtq_packed_event *)vq->packed.device)->off_wrap;
+		*next = vq->packed.pub_ow;
+	} else {
+		*event = *virtq_avail_event(vq->split.used, vq->size);
+		*next = vq->split.avail_pub;
+	}
+}
+
 bool vq_event_behind(const struct virtq *vq)
 {
 	if (!vq->event_idx || vq->size == 0 || vq->in_flight < vq->size)
 		return false;
-	if (vq->format == VQ_FORMAT_PACKED) {
-		const volatile struct virtq_packed_event *e = vq->packed.device;
-		return e->flags == VRING_PACKED_EVENT_FLAG_DESC && e->off_wrap != vq->packed.pub_ow;
-	}
-	return *virtq_avail_event(vq->split.used, vq->size) != vq->split.avail_pub;
+	if (vq->format == VQ_FORMAT_PACKED &&
+	    ((const volatile struct virtq_packed_event *)vq->packed.device)->flags !=
+	        VRING_PACKED_EVENT_FLAG_DESC)
+		return false;
+	unsigned event, next;
+	vq_avail_event(vq, &event, &next);
+	return event != next;
 }

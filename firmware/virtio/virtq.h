@@ -163,5 +163,8 @@ static inline unsigned vq_in_flight(const struct virtq *vq)
  * next one the driver will make available: no kick can ever reach it
  * (virtio v1.3 §2.7.10 / §2.8.10). */
 bool vq_event_behind(const struct virtq *vq);
+/* The entry the device asks to be notified at (avail_event / off_wrap)
+ * and the next one the driver will make available, in the same form. */
+void vq_avail_event(const struct virtq *vq, unsigned *event, unsigned *next);
 
 #endif

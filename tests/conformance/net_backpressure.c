@@ -113,13 +113,7 @@ void net_event_after_backpressure(struct venv *e, struct vt *t, const struct run
 		drain_all(t, s);
 		rounds++;
 		unsigned ev, want;
-		if (q->format == VQ_FORMAT_PACKED) {
-			ev = ((volatile struct virtq_packed_event *)q->packed.device)->off_wrap;
-			want = q->packed.pub_ow;
-		} else {
-			ev = *virtq_avail_event(q->split.used, q->size);
-			want = q->split.avail_pub;
-		}
+		vq_avail_event(q, &ev, &want);
 		stuck = q->in_flight || ev != want;
 		if (stuck) {
 			stale++;

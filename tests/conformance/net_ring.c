@@ -101,13 +101,7 @@ static void check_exercised(struct venv *e, size_t i, const struct run_config *c
 	net_tx_reap(nd);
 	const struct virtq *q = &nd->pair[0].txq;
 	unsigned got, want;
-	if (q->format == VQ_FORMAT_PACKED) {
-		got = ((volatile struct virtq_packed_event *)q->packed.device)->off_wrap;
-		want = q->packed.pub_ow;
-	} else {
-		got = *virtq_avail_event(q->split.used, q->size);
-		want = q->split.avail_pub;
-	}
+	vq_avail_event(q, &got, &want);
 	char g[48], w[48];
 	snprintf(g, sizeof(g), "0x%x", got);
 	snprintf(w, sizeof(w), "0x%x", want);
