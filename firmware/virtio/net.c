@@ -390,6 +390,8 @@ int net_pair_rx(struct net_dev *nd, uint16_t q, void *buf, size_t cap, size_t *o
 				memcpy(buf, p->rx_frame, p->rx_got);
 			}
 			*out_len = p->rx_got;
+			p->rx_last_buf = i;
+			p->rx_last_used = p->rxq.completions;
 			p->rx_frames++;
 			nd->st.rx_frames++;
 			nd->st.rx_bytes += p->rx_got;

@@ -58,6 +58,10 @@ struct net_pair {
 	size_t rx_got;
 	uint8_t *rx_frame; /* ETH_FRAME_LEN + slack, for merged frames */
 	uint64_t tx_frames, rx_frames;
+	/* Where the last frame came from: its last RX buffer, and the count of
+	 * used elements taken from the RX queue with it (rxq.completions). */
+	uint16_t rx_last_buf;
+	uint64_t rx_last_used;
 };
 
 struct net_dev {

@@ -101,15 +101,23 @@ static void check_pf_vf(struct vt *t)
 	}
 }
 
-/* Let the device complete what fn posted (at most TRAFFIC_TX_STALL_US): a
- * slow listener, such as the runner's host port alone on a PF's hub,
- * holds its last frames back for a while. */
+/* Let the device complete what fn posted: a slow listener, such as the
+ * runner's host port alone on a PF's hub, holds its last frames back for
+ * a while. A stall is what traffic_send calls one: TRAFFIC_TX_STALL_US
+ * without a single completion. */
 static void wait_tx_done(struct venv_fn *fn)
 {
+	const struct virtq *tq = &fn->nd->pair[0].txq;
+	uint64_t seen = tq->completions;
 	struct deadline d = deadline_in_us(TRAFFIC_TX_STALL_US);
-	while (vq_in_flight(&fn->nd->pair[0].txq) && !deadline_passed(d))
+	while (vq_in_flight(tq) && !deadline_passed(d)) {
 		if (fn->port.ops->reap(&fn->port) < 0)
 			break;
+		if (tq->completions != seen) {
+			seen = tq->completions;
+			d = deadline_in_us(TRAFFIC_TX_STALL_US);
+		}
+	}
 }
 
 /* Each wrap sender pushes 4 x its TX ring size (sizes cycling 60..1514) in

@@ -95,6 +95,27 @@ static void rx_err(struct vt_rx_stats *st, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Which RX buffers and used elements a repeated frame came through: the
+ * same buffer and element twice is the driver taking one element twice,
+ * two elements is the device (or the switch) delivering the frame twice. */
+static void rx_ring_diag(const struct vt *t, size_t r, uint32_t seq)
+{
+	const struct venv_fn *fn = &t->e->fn[r];
+	const struct net_pair *p = &fn->nd->pair[0];
+	const struct vt_rx_stats *st = &t->rx[r];
+	tap_diag("traffic: %s: seq %u in RX buffer %u, used element %llu; the frame before it: buffer %u, "
+	         "element %llu; RX ring of %u, %u in flight",
+	         fn->name, seq, p->rx_last_buf, (unsigned long long)p->rx_last_used, st->prev_buf,
+	         (unsigned long long)st->prev_used, p->rxq.size, p->rxq.in_flight);
+}
+
+static void note_rx_buffer(struct vt *t, size_t r)
+{
+	const struct net_pair *p = &t->e->fn[r].nd->pair[0];
+	t->rx[r].prev_buf = p->rx_last_buf;
+	t->rx[r].prev_used = p->rx_last_used;
+}
+
 static void vt_check(struct vt *t, size_t r, const uint8_t *b, size_t len)
 {
 	struct venv *e = t->e;
@@ -148,6 +169,7 @@ static void vt_check(struct vt *t, size_t r, const uint8_t *b, size_t len)
 	} else {
 		st->reordered++;
 		rx_err(st, "from %s: seq %u after %u (reordered or duplicated)", e->fn[s].name, seq, *ex - 1);
+		rx_ring_diag(t, r, seq);
 	}
 }
 
@@ -171,6 +193,7 @@ uint64_t vt_drain_some(struct vt *t, unsigned max_per_fn)
 			if (rc <= 0)
 				break;
 			vt_check(t, r, t->buf, len);
+			note_rx_buffer(t, r);
 			got++;
 		}
 	}

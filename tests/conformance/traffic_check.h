@@ -23,6 +23,9 @@ size_t vt_build(uint8_t *buf, size_t len, unsigned s, uint32_t seq, const uint8_
 struct vt_rx_stats {
 	uint64_t frames, ok, lost, reordered, corrupt, bad_csum, foreign, leaked;
 	char first_err[160];
+	/* The frame before the current one: its RX buffer and used element. */
+	uint16_t prev_buf;
+	uint64_t prev_used;
 };
 
 /* A traffic run over the functions with up[] set. */
