@@ -22,6 +22,7 @@ size_t vt_build(uint8_t *buf, size_t len, unsigned s, uint32_t seq, const uint8_
 
 struct vt_rx_stats {
 	uint64_t frames, ok, lost, reordered, corrupt, bad_csum, foreign, leaked;
+	uint64_t late; /* intact frames sent before the last vt_resync (vt.fence) */
 	char first_err[160];
 	/* The frame before the current one: its RX buffer and used element. */
 	uint16_t prev_buf;
@@ -37,6 +38,7 @@ struct vt {
 	struct vt_rx_stats *rx; /* [n] */
 	uint64_t *rx_from;      /* [n x n] frames received per pair */
 	uint32_t *base;         /* [n]: tx_seq at vt_phase_begin */
+	uint32_t *fence;        /* [n]: tx_seq at the last vt_resync */
 	uint8_t *buf, *ref;
 	bool device_error;
 	char dev_err[200];
@@ -57,7 +59,10 @@ uint64_t vt_drain_some(struct vt *t, unsigned max_per_fn);
  * for 1 ms (to catch duplicates). false when timeout_us passed first. */
 bool vt_drain_expected(struct vt *t, uint64_t timeout_us);
 /* Forget what is queued and make every receiver expect each sender's next
- * sequence number (after a re-init). */
+ * sequence number (after a re-init). A frame sent before it that arrives
+ * later, ahead of everything its sender sent since (a probe a busy switch
+ * still held when the drain's quiet period ended), is counted late and
+ * belongs to no phase; after a newer frame of its sender it is reordered. */
 void vt_resync(struct vt *t);
 /* Send single frames from s until one reaches r (at most timeout_us):
  * a backend may start a function's datapath some time after DRIVER_OK.
