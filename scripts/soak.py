@@ -192,7 +192,8 @@ def main():
         sys.exit(2)
     shutil.rmtree(a.out, ignore_errors=True)
     os.makedirs(os.path.join(a.out, "json"))
-    print(f"# soak: {a.repeat} repetition(s) of {len(jobs)} boot(s), {a.jobs} at once"
+    commit = vfprobe_core.git_commit()
+    print(f"# soak: {a.repeat} repetition(s) of {len(jobs)} boot(s), {a.jobs} at once, commit {commit}"
           + (f", {a.load} CPU(s) kept busy by stress-ng" if a.load else ""), flush=True)
     runs = []
     t0 = time.monotonic()
@@ -223,7 +224,8 @@ def main():
                         print(f"# soak: repetition {rep} (cut short): {job.name}: not ok - {key}", flush=True)
     boots = tally(runs, done)
     with open(os.path.join(a.out, "soak.json"), "w") as f:
-        json.dump({"repeat": done, "asked": a.repeat, "extra": a.extra, "elapsed_s": round(time.monotonic() - t0, 1),
+        json.dump({"repeat": done, "asked": a.repeat, "git_commit": commit, "load": a.load, "jobs": a.jobs,
+                   "extra": a.extra, "elapsed_s": round(time.monotonic() - t0, 1),
                    "boots": boots,
                    "runs": [{"boot": b, "repetition": r, "verdict": res.get("verdict"), "wall_s": res.get("wall_s"),
                              "failing": sorted(failing_points(res))} for b, r, res in runs]}, f, indent=2)

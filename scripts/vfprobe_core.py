@@ -75,11 +75,14 @@ def make_parser():
                    help=f"{' | '.join(backends.BACKENDS)}: the netdev of every function (default {backends.DEFAULT})")
     p.add_argument("--queues", type=int, default=1, help="queue pairs of every VF (VIRTIO_NET_F_MQ; needs a "
                    "backend with queues per port: vhost-user)")
-    p.add_argument("--host-port-on-switch", action="store_true",
+    p.add_argument("--host-port-on-switch", action=argparse.BooleanOptionalAction, default=True,
                    help="suite net, --backend vhost-user: link the VF an odd VF count leaves alone with the "
-                   "runner's host port through testpmd too (a veth pair)")
+                   "runner's host port through testpmd too, a veth pair (default; --no-host-port-on-switch "
+                   "leaves that VF on testpmd's null port)")
     p.add_argument("--ring", default="split", help=" | ".join(RINGS) + ": the virtqueue format the guest "
                    "drives; packed and both give every function packed=on; both boots once per format")
+    p.add_argument("--no-validate", action="store_true", help="suite bench only: take used elements without "
+                   "checking them (the cost of vfprobe's validation; never for a conformance suite)")
     p.add_argument("--iommu", default=iommus.NONE, help=" | ".join(iommus.IOMMUS) + ": vtd puts QEMU's "
                    "intel-iommu in front of every virtio function (iommu_platform=on)")
     p.add_argument("--qemu", default=None, help="qemu-system-x86_64 with sriov-pf (default: scripts/deps)")
@@ -143,6 +146,17 @@ def cache_dir():
     r = subprocess.run(["bash", "-c", f". '{ROOT}/scripts/lib.sh'; vfprobe_cache_dir"],
                        stdout=subprocess.PIPE, text=True)
     return r.stdout.strip()
+
+
+def git_commit():
+    """HEAD's commit, "-dirty" when tracked files differ from it."""
+    head = subprocess.run(["git", "-C", ROOT, "rev-parse", "HEAD"], stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL, text=True)
+    if head.returncode != 0:
+        return "none (no commit yet)"
+    dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"],
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    return head.stdout.strip() + ("-dirty" if dirty.stdout.strip() else "")
 
 
 def qemu_version(qemu):
@@ -403,12 +417,13 @@ def deviations_gone_line(names):
     return f"{len(names)} known deviation(s) no longer seen: {', '.join(names)}"
 
 
-def guest_cmdline(suite, pfs, vfs, model, mode, backend=backends.DEFAULT, ring="split", iommu=iommus.NONE):
+def guest_cmdline(suite, pfs, vfs, model, mode, backend=backends.DEFAULT, ring="split", iommu=iommus.NONE,
+                  validate=True):
     """The guest's options: what it runs, and the topology it is to find."""
     be = topology.backend(backend)
     return (f"suite={suite} pfs={pfs} vfs={vfs} model={model} mode={mode} "
             f"backend={be.name} peers={be.peers(pfs, vfs)} ring={ring} queues={be.queues}"
-            + (f" iommu={iommu}" if iommu != iommus.NONE else ""))
+            + (f" iommu={iommu}" if iommu != iommus.NONE else "") + ("" if validate else " validate=off"))
 
 
 class Service:
@@ -508,6 +523,9 @@ def run(argv, summary=True):
     for s in args.suite.split(","):
         if s not in known:
             raise UsageError(f"unknown suite '{s}' (scripts/vfprobe --list shows them)")
+    if args.no_validate and args.suite != "bench":
+        raise UsageError("--no-validate is for --suite bench alone: a conformance suite always checks what the "
+                         "device returns")
     if args.timeout is not None and args.timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
 
@@ -583,7 +601,8 @@ def boot_ring(args, ring, vfs, be, qemu, ovmf, image, accel, extra):
     be.rundir = tempfile.mkdtemp(prefix="vfprobe-") if be.service(args.pfs, vfs) is not None else None
     peer = (wire_peer.make(be, args.pfs, vfs, args.host_port_on_switch)
             if wire_peer.wanted(args.suite, args.pf_model) else None)
-    cmdline = guest_cmdline(args.suite, args.pfs, vfs, args.pf_model, args.mode, be, ring, args.iommu)
+    cmdline = guest_cmdline(args.suite, args.pfs, vfs, args.pf_model, args.mode, be, ring, args.iommu,
+                            not args.no_validate)
     cmdline += f" hostport={peer.functions()}" if peer else ""
     mem = topology.memory_mb(args.pf_model, args.pfs, vfs)
     cmd = (base_cmd(qemu, ovmf, accel, mem) + boot_args(image, args.iso, cmdline)

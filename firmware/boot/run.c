@@ -44,6 +44,33 @@ static void known_options(const char **known)
 	known[n] = NULL;
 }
 
+static bool suite_selected(const struct suite *s, const char *list)
+{
+	return options_list_has(list, s->name) ||
+	       (options_list_has(list, "all") && !(s->flags & SUITE_EXPLICIT));
+}
+
+/* A suite's own option is taken only when that suite runs (bench's
+ * validate=off must never reach a conformance suite): the name of the
+ * first option that belongs to suites none of which runs, or NULL. */
+static const char *stray_option(const struct options *o, const char *list)
+{
+	for (unsigned k = 0; k < o->count; k++) {
+		bool common = false, owned = false, selected = false;
+		for (size_t i = 0; i < N_COMMON; i++)
+			common |= strcmp(o->kv[k].key, common_options[i]) == 0;
+		for (size_t i = 0; i < suite_count() && !common; i++)
+			for (const char *const *so = __vfprobe_suites_start[i].options; so && *so; so++)
+				if (strcmp(o->kv[k].key, *so) == 0) {
+					owned = true;
+					selected |= suite_selected(&__vfprobe_suites_start[i], list);
+				}
+		if (owned && !selected)
+			return o->kv[k].key;
+	}
+	return NULL;
+}
+
 /* hostport=LIST: the functions of LIST, as peers_parse reads all:LIST. */
 static bool parse_host_port(const char *list, struct peer_map *m, char *err, size_t errlen)
 {
@@ -141,6 +168,12 @@ enum verdict vfprobe_run(void)
 			return VERDICT_BAIL;
 		}
 		p += len + (p[len] == ',');
+	}
+	const char *stray = stray_option(&platform.options, list);
+	if (stray) {
+		tap_bail_out("option '%s' belongs to a suite this run does not run (scripts/vfprobe --list)",
+		             stray);
+		return VERDICT_BAIL;
 	}
 	print_boot_facts();
 	/* In the order given; `all` is every suite but the selftests. */

@@ -77,6 +77,7 @@ static int pair_setup(struct net_dev *nd, uint16_t q)
 		if (vpci_queue_max(vp, rxi) < p->rxq.size || vpci_queue_max(vp, txi) < p->txq.size ||
 		    vpci_restart_queue(vp, &p->rxq) != 0 || vpci_restart_queue(vp, &p->txq) != 0)
 			return net_fail(nd, "%s", vp->err);
+		p->rxq.unchecked = p->txq.unchecked = nd->opts.unchecked_used;
 		return 0;
 	}
 	uint16_t rs = nd->opts.rx_size ? nd->opts.rx_size : 256;
@@ -91,6 +92,7 @@ static int pair_setup(struct net_dev *nd, uint16_t q)
 	if (!p->rx_bufs || !p->tx_bufs || !p->tx_free || !p->rx_frame)
 		return net_fail(nd, "out of memory for %u+%u buffers of pair %u", p->rxq.size, p->txq.size,
 		                q);
+	p->rxq.unchecked = p->txq.unchecked = nd->opts.unchecked_used;
 	return 0;
 }
 

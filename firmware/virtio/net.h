@@ -34,6 +34,7 @@ struct net_opts {
 	bool ctrl_no_vlan;         /* ... but leave VIRTIO_NET_F_CTRL_VLAN out */
 	uint16_t pairs;            /* queue pairs wanted (0 or 1: one, no MQ) */
 	bool access_platform;      /* ask for VIRTIO_F_ACCESS_PLATFORM and fail when not offered */
+	bool unchecked_used;       /* benchmarks only: used elements not validated (virtq.unchecked) */
 };
 
 struct net_stats {

@@ -75,6 +75,9 @@ struct virtq {
 	uint16_t num_free;    /* descriptors free */
 	uint16_t in_flight;   /* ids posted and not yet returned */
 	bool event_idx;       /* VIRTIO_F_EVENT_IDX negotiated (vq_set_event_idx) */
+	/* Benchmarks only: take used elements without checking them against
+	 * the shadow state (the id is still bounded by the ring size). */
+	bool unchecked;
 	/* Notification: the transport's doorbell. */
 	void (*notify)(void *ctx, uint16_t index);
 	void *notify_ctx;

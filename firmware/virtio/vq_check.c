@@ -40,6 +40,15 @@ struct vq_slot *vq_check_used_elem(struct virtq *vq, uint32_t id, uint32_t len)
 	return s;
 }
 
+struct vq_slot *vq_unchecked_used_elem(struct virtq *vq, uint32_t id)
+{
+	if (id >= vq->size) {
+		vq_check_fail(vq, VQ_ERR_USED_ID, id, vq->size);
+		return NULL;
+	}
+	return &vq->slot[id];
+}
+
 int vq_check_device_event(struct virtq *vq, uint16_t flags, uint16_t off_wrap)
 {
 	/* virtio v1.3 §2.8 Packed Virtqueues, Event Suppression Structure

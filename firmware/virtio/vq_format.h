@@ -61,6 +61,9 @@ int vq_check_used_count(struct virtq *vq, uint32_t used);
 /* A used element: id in range and in flight, len within the writable
  * length posted. Its slot, or NULL with the sticky error set. */
 struct vq_slot *vq_check_used_elem(struct virtq *vq, uint32_t id, uint32_t len);
+/* The same with vq->unchecked: only the id's range, so that a bad id
+ * cannot index past the shadow slots. */
+struct vq_slot *vq_unchecked_used_elem(struct virtq *vq, uint32_t id);
 /* Packed: the device's event suppression structure (flags as read, then
  * off_wrap): flags not reserved, DESC only with EVENT_IDX, the offset
  * inside the ring. 0, or -1 with the sticky error set. */

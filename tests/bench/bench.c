@@ -273,6 +273,17 @@ static void run(const struct run_config *cfg)
 	struct bench_ctx *b = &ctx;
 	b->short_mode = cfg->short_mode;
 	b->opts.packed_ring = cfg->ring == RUN_RING_PACKED;
+	/* validate=off: the cost of checking every used element, measured by
+	 * leaving it out (never in a conformance suite: run.c refuses the
+	 * option for them). */
+	const char *validate = options_get(cfg->opts, "validate");
+	if (validate && strcmp(validate, "on") != 0 && strcmp(validate, "off") != 0) {
+		tap_bail_out("options: validate is on or off, not '%s'", validate);
+		return;
+	}
+	b->opts.unchecked_used = validate && strcmp(validate, "off") == 0;
+	tap_diag("bench: used elements %s",
+	         b->opts.unchecked_used ? "not validated (validate=off)" : "validated");
 	/* iommu=vtd: the functions' DMA goes through the IOMMU (§6.1). */
 	b->opts.access_platform = cfg->iommu == RUN_IOMMU_VTD;
 	tap_diag("bench: %s virtqueues", cfg->ring == RUN_RING_PACKED ? "packed" : "split");
@@ -328,5 +339,7 @@ static void run(const struct run_config *cfg)
 	pci_sriov_disable(b->pf);
 }
 
+static const char *const bench_options[] = {"validate", NULL};
+
 VFPROBE_SUITE(bench, "bench", "microbenchmarks: VF enable, virtio-net bring-up, datapath latency and rate",
-              run, 0, NULL);
+              run, 0, bench_options);

@@ -75,8 +75,9 @@ def test_selftest_hang():
 
 
 @pytest.mark.parametrize("append,why", [("suite=boot bogus=1", "unknown option 'bogus'"),
-                                        ("suite=boot backend=hub peers=nosuch", "peers is all, pairs, host or")],
-                         ids=["unknown option", "unknown peers"])
+                                        ("suite=boot backend=hub peers=nosuch", "peers is all, pairs, host or"),
+                                        ("suite=boot validate=off", "option 'validate' belongs to a suite")],
+                         ids=["unknown option", "unknown peers", "bench's option without bench"])
 def test_guest_bails_out(append, why):
     code, res, _ = boot("boot", "--", "-append", append)
     assert (code, res["verdict"]) == (1, "bail") and why in res["reason"], res["reason"]
@@ -101,6 +102,7 @@ BAD_INPUT = [
     (["--pf-model", "igb", "--vfs", "3"], "fixed TotalVFs"),
     (["--accel", "xen"], "--accel"),
     (["--suite", "boot,nosuch"], "unknown suite"),
+    (["--no-validate"], "--no-validate is for --suite bench alone"),
     (["--qemu", "/nonexistent/qemu"], "not an executable"),
     (["--qemu", "/bin/true"], "sriov-pf"),
     (["--compare", "/nonexistent/qemu"], "--compare"),

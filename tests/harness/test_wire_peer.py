@@ -106,9 +106,9 @@ def test_host_port_passes_on_a_sound_device():
 
 
 def test_host_port_on_the_switch():
-    """--host-port-on-switch: VF1 (alone with 1 VF) linked with the host through testpmd."""
+    """By default VF1 (alone with 1 VF) is linked with the host through testpmd."""
     argv = ["--suite", "net", "--vfs", "1", "--mode", "short", "--no-build", "--quiet", "--name", "wire-peer-switch",
-            "--backend", "vhost-user", "--host-port-on-switch"]
+            "--backend", "vhost-user"]
     _, res = vfprobe_core.run(argv, summary=False)
     names = {p["name"] for p in res["tests"] if p["ok"]}
     assert res["verdict"] == "pass", res["reason"]
