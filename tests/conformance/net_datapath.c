@@ -153,7 +153,11 @@ static void phase_wrap(struct vt *t, bool short_mode)
 		uint64_t done = fn->nd->pair[0].txq.completions - tx0;
 		tap_prefix_push("%s", fn->name);
 		const struct virtq *tq = &fn->nd->pair[0].txq;
-		bool stale = vq_event_behind(tq) && tq->format == VQ_FORMAT_PACKED;
+		/* Stalled with the device's event behind, now or when the send
+		 * gave up (the device may have moved on since: dev_error keeps
+		 * what it saw then). */
+		bool stale = (vq_event_behind(tq) || (!fn->up && fn->tx_event_behind)) &&
+		             tq->format == VQ_FORMAT_PACKED;
 		char got[64];
 		snprintf(got, sizeof(got), "%llu times%s", (unsigned long long)(done / tq->size),
 		         stale ? ", stalled with the device's event behind" : "");
