@@ -33,7 +33,7 @@
 #include "pci/pf_model.h"
 #include "virtio/net.h"
 
-#define MAX_NETS     33      /* PF + the first 32 VFs get a driver (1.1 MB of DMA each) */
+#define MAX_NETS     65 /* PF + the first 64 VFs get a driver (1.1 MB of DMA each): agg_rate up to 64 senders */
 #define VF_ANSWER_US 1000000 /* a VF answers (or stops answering), at most */
 
 struct bench_ctx {
