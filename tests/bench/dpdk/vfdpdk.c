@@ -28,6 +28,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <rte_config.h>
+
 #include "boot/exit.h"
 #include "dpdk_eal.h"
 #include "dpdk_port.h"
@@ -40,6 +42,7 @@
 
 #define VF_DRIVER    "uio_pci_generic"
 #define HUGEPAGE_DIR "/dev/hugepages"
+#define HUGEPAGES_2M "/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages"
 
 static bool short_mode;
 static struct measure meas;
@@ -166,6 +169,17 @@ static void datapath(struct vf_set *s)
 	dpdk_eal_stop();
 }
 
+/* 2 MB pages the kernel reserved (hugepages= on its command line). */
+static long hugepages_reserved(void)
+{
+	char buf[32] = "";
+	int fd = open(HUGEPAGES_2M, O_RDONLY);
+	ssize_t r = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	return r > 0 ? strtol(buf, NULL, 10) : 0;
+}
+
 static bool hugepages_mounted(void)
 {
 	mkdir(HUGEPAGE_DIR, 0755);
@@ -176,14 +190,22 @@ static void run(void)
 {
 	const struct pf_model *model = pf_model_by_name("virtio-net");
 	struct vf_set s;
+	long pages = hugepages_reserved();
+	if (!tap_check_true(pages > 0, "hugepages",
+	                    "2 MB hugepages reserved (hugepages=N on the kernel command line)"))
+		return;
+	tap_diag("dpdk: %ld hugepages of 2 MB", pages);
 	if (!tap_check_true(hugepages_mounted(), "hugetlbfs", "mount hugetlbfs on " HUGEPAGE_DIR))
 		return;
 	if (!tap_check_true(vf_sysfs_find_pf(&s, model->vendor, model->device),
 	                    "topology: the PF is in sysfs", "a virtio-net PF with SR-IOV in sysfs"))
 		return;
 	tap_diag("dpdk: PF %s, TotalVFs %d", s.pf, s.total);
-	if (!tap_check_true(s.total >= 1 && s.total <= VF_SYSFS_MAX_VFS, "PCIe 6.0 §9.3.3.6 TotalVFs",
-	                    "1 <= TotalVFs <= %d", VF_SYSFS_MAX_VFS))
+	if (!tap_check_true(s.total >= 1, "PCIe 6.0 §9.3.3.6 TotalVFs", "TotalVFs >= 1"))
+		return;
+	/* EAL probes at most RTE_MAX_ETHPORTS ports (32 in Debian's build). */
+	if (!tap_check_true(s.total <= RTE_MAX_ETHPORTS && s.total <= VF_SYSFS_MAX_VFS, "RTE_MAX_ETHPORTS",
+	                    "TotalVFs %d <= %d, the ports DPDK can probe", s.total, RTE_MAX_ETHPORTS))
 		return;
 	bench_vf_enable(&s);
 	datapath(&s);
