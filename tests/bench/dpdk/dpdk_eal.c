@@ -12,6 +12,7 @@
 #include <rte_mbuf.h>
 
 #include "dpdk_port.h"
+#include "lib/clock.h"
 
 #define POOL_MBUFS  4095 /* rings of both ports, bursts in flight, RX backlog */
 #define POOL_CACHE  256
@@ -31,7 +32,7 @@ static ssize_t log_write(void *cookie, const char *buf, size_t len)
 	return (ssize_t)len;
 }
 
-const char *dpdk_eal_start(const struct vf_set *s, int n, struct rte_mempool **pool)
+const char *dpdk_eal_start(const struct vf_set *s, int n, struct rte_mempool **pool, struct dpdk_eal_times *t)
 {
 	static char why[160];
 	char *argv[MAX_EAL_ARG];
@@ -55,7 +56,12 @@ const char *dpdk_eal_start(const struct vf_set *s, int n, struct rte_mempool **p
 		setvbuf(log, NULL, _IOLBF, 0);
 		rte_openlog_stream(log);
 	}
-	if (rte_eal_init(argc, argv) < 0) {
+	uint64_t t0 = clock_now();
+	int eal = rte_eal_init(argc, argv);
+	uint64_t t1 = clock_now();
+	t->eal_init = t1 - t0;
+	t->ports = 0;
+	if (eal < 0) {
 		snprintf(why, sizeof(why), "rte_eal_init failed: %s", rte_strerror(rte_errno));
 		return why;
 	}
@@ -78,6 +84,7 @@ const char *dpdk_eal_start(const struct vf_set *s, int n, struct rte_mempool **p
 		if (e)
 			return e;
 	}
+	t->ports = clock_now() - t1;
 	return NULL;
 }
 
