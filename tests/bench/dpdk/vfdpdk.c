@@ -39,10 +39,12 @@
 #include "lib/tap.h"
 #include "pci/pf_model.h"
 #include "vf_sysfs.h"
+#include "watchdog.h"
 
 #define VF_DRIVER    "uio_pci_generic"
 #define HUGEPAGE_DIR "/dev/hugepages"
 #define HUGEPAGES_2M "/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages"
+#define BRING_UP_S   120 /* EAL and the ports under TCG: about 1.5 s here */
 
 static bool short_mode;
 static struct measure meas;
@@ -59,8 +61,10 @@ static void child_bring_up(const struct vf_set *s, int fd)
 	struct up_report r;
 	memset(&r, 0, sizeof(r));
 	struct rte_mempool *pool;
+	watchdog_arm("EAL and the ports of the enabled VFs", BRING_UP_S);
 	const char *e = dpdk_eal_start(s, s->n, &pool, &r.t);
 	r.up = clock_now();
+	watchdog_disarm();
 	if (e)
 		snprintf(r.why, sizeof(r.why), "%s", e);
 	else
@@ -159,8 +163,11 @@ static void datapath(struct vf_set *s)
 		e = vf_sysfs_bind(s, VF_DRIVER);
 	struct rte_mempool *pool = NULL;
 	struct dpdk_eal_times t;
-	if (!e)
+	if (!e) {
+		watchdog_arm("EAL and the ports of VF1 and VF2", BRING_UP_S);
 		e = dpdk_eal_start(s, 2, &pool, &t);
+		watchdog_disarm();
+	}
 	struct tport a, z;
 	if (!tap_check_true(!e && dpdk_port_open(&a, 0, pool) && dpdk_port_open(&z, 1, pool), "DPDK",
 	                    "VF1 and VF2 started on net_virtio%s%s", e ? ": " : "", e ? e : ""))
@@ -192,6 +199,8 @@ static void run(void)
 {
 	const struct pf_model *model = pf_model_by_name("virtio-net");
 	struct vf_set s;
+	if (!tap_check_true(watchdog_init(), "watchdog", "SIGALRM handler and the debug-exit port"))
+		return;
 	long pages = hugepages_reserved();
 	if (!tap_check_true(pages > 0, "hugepages",
 	                    "2 MB hugepages reserved (hugepages=N on the kernel command line)"))
