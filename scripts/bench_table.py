@@ -1,13 +1,12 @@
 """scripts/bench_table.py: the summary tables of scripts/bench.
 
-Figures: one row per figure (name and params), one column per
-implementation the run measured: vfprobe, then each baseline guest (DPDK,
-the kernel) with how many times vfprobe is faster than it, then vfprobe's
-own variants (another backend, packed rings) with how many times faster
-each is than vfprobe's main figure. Columns of an implementation the run
-has no figure of are left out. A value whose spread between repetitions
-((max - min) / median of the per-run medians) is over SPREAD_MARK_PCT is
-marked with MARK.
+Figures, two tables with one row per figure (name and params): vfprobe
+against the baseline guests (DPDK, the kernel), each with how many times
+vfprobe is faster than it; then vfprobe's own variants (another backend,
+packed rings), each with how many times faster it is than vfprobe's main
+figure. Columns of an implementation the run has no figure of are left
+out. A value whose spread between repetitions ((max - min) / median of the
+per-run medians) is over SPREAD_MARK_PCT is marked with MARK.
 
 Boot: one row per boot mark (host wall seconds from QEMU's start), one
 column per guest kind, the floor app's beside them.
@@ -104,39 +103,55 @@ class Layout:
     def header(self):
         h = ["figure", "params", "vfprobe"] + [t for _, t in self.baselines]
         h += [f"vfprobe/{t}" for _, t in self.baselines]
-        if self.reps > 1:
-            h.append("spread")
-        for _, col, rcol in self.variants:
-            h += [col, rcol]
-        return h
+        return h + (["spread"] if self.reps > 1 else [])
 
-    def row(self, label, name, params, vf, base, var):
-        """base: {impl: figure} of the baselines, var: {impl: figure}."""
+    def row(self, label, name, params, vf, base):
+        """base: {impl: figure} of the baselines."""
         r = [label, params, cell(vf, name)] + [cell(base.get(k), name) for k, _ in self.baselines]
         r += [speedup(vf, base.get(k), name) for k, _ in self.baselines]
         if self.reps > 1:
             cs = [vf] + [base.get(k) for k, _ in self.baselines]
             r.append("/".join("-" if c is None else f"{c['spread_pct']:.0f}" for c in cs) + "%")
+        return r
+
+    def variant_header(self):
+        h = ["figure", "params", "vfprobe"]
+        for _, col, rcol in self.variants:
+            h += [col, rcol]
+        return h
+
+    def variant_row(self, name, params, vf, var):
+        """var: {impl: figure} of the variants."""
+        r = [name, params, cell(vf, name)]
         for k, _, _ in self.variants:
             r += [cell(var.get(k), name), speedup(var.get(k), vf, name)]
         return r
 
 
-def figure_rows(figs, layout):
-    keys = sorted({(n, p) for (_, n, p) in figs if not n.endswith("_work")},
+def figure_keys(figs, impls):
+    return sorted({(n, p) for (i, n, p) in figs if i in impls and not n.endswith("_work")},
                   key=lambda k: (fig_rank(k[0]), [param_sort(x) for x in k[1].split()]))
+
+
+def figure_rows(figs, layout):
     rows = []
-    for name, params in keys:
+    for name, params in figure_keys(figs, {"vfprobe"} | {k for k, _ in layout.baselines}):
         vf = figs.get(("vfprobe", name, params))
-        base = {k: figs.get((k, name, params)) for k, _ in layout.baselines}
-        var = {k: figs.get((k, name, params)) for k, _, _ in layout.variants}
-        rows.append(layout.row(name, name, params, vf, base, var))
+        rows.append(layout.row(name, name, params, vf, {k: figs.get((k, name, params)) for k, _ in layout.baselines}))
         for k, title in layout.baselines:
             work = figs.get((k, f"{name}_work", params))
             if work:
                 label = f"{name} ({title} minus its {WAITS.get(name, 'sleep')} wait)"
-                rows.append(layout.row(label, name, params, vf, {k: work}, {}))
+                rows.append(layout.row(label, name, params, vf, {k: work}))
     return rows
+
+
+def variant_rows(figs, layout):
+    """The figures vfprobe has in its main run and in at least one variant."""
+    return [layout.variant_row(name, params, figs[("vfprobe", name, params)],
+                               {k: figs.get((k, name, params)) for k, _, _ in layout.variants})
+            for name, params in figure_keys(figs, {k for k, _, _ in layout.variants})
+            if ("vfprobe", name, params) in figs]
 
 
 def boot_rows(boots):
@@ -189,10 +204,13 @@ def print_tables(figs, boots, meta, vs_name="vhost-user"):
     print("median of per-run medians; rates are frames/s from the median time per frame.")
     print("vfprobe/X: the ratio that says how many times vfprobe is faster than X (X's time / vfprobe's; rates:")
     print("vfprobe's / X's); spread: (max - min) / median of the per-run medians, vfprobe/baselines; a value")
-    print(f"marked {MARK} has a spread over {SPREAD_MARK_PCT} % between repetitions. Variants: vfprobe with the VFs "
-          f"on {vs_name} (vs/hub:")
-    print("how many times faster than on the main backend), on packed rings (packed/split: the same against split)")
+    print(f"marked {MARK} has a spread over {SPREAD_MARK_PCT} % between repetitions.")
     print(tabulate(figure_rows(figs, layout), headers=layout.header(), tablefmt="simple", disable_numparse=True))
+    if layout.variants:
+        print(f"\nvfprobe's variants: with the VFs on {vs_name} (vs/hub: how many times faster than on the main")
+        print("backend), on packed rings (packed/split: how many times faster than on split rings)")
+        print(tabulate(variant_rows(figs, layout), headers=layout.variant_header(), tablefmt="simple",
+                       disable_numparse=True))
     hdr, rows = boot_rows(boots)
     print()
     print(tabulate(rows, headers=hdr, tablefmt="simple", disable_numparse=True))
