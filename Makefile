@@ -22,7 +22,7 @@ CC := gcc
 LD := ld
 OBJCOPY := objcopy
 
-NO_DEPS_GOALS := clean check-unit lint format help print-linux-srcs
+NO_DEPS_GOALS := clean check-unit lint format help print-linux-srcs print-dpdk-srcs
 ifneq ($(filter-out $(NO_DEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
 DEPS_OUT := $(shell QEMU='$(QEMU)' OVMF='$(OVMF)' scripts/deps --print || echo DEPS_FAILED)
 ifneq ($(filter DEPS_FAILED,$(DEPS_OUT)),)
@@ -49,7 +49,8 @@ FW_SRCS := $(sort $(wildcard firmware/*/*.c firmware/*/*.S tests/lib/*.c tests/c
 	tests/selftest/*.c))
 FW_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(FW_SRCS)))
 
-.PHONY: all run check check-full check-unit soak bench iso deps lint format clean help print-linux-srcs
+.PHONY: all run check check-full check-unit soak bench iso deps lint format clean help print-linux-srcs \
+	print-dpdk-srcs
 all: $(BUILD)/test.efi
 
 $(BUILD)/obj/%.o: %.c Makefile
@@ -97,6 +98,13 @@ LINUX_SRCS := $(wildcard tests/bench/linux/*.c) $(TRAFFIC_PURE_SRCS) firmware/li
 print-linux-srcs:
 	@echo $(LINUX_SRCS)
 
+# The DPDK guest's traffic program (scripts/linux/build-dpdk links it
+# against Debian's DPDK): the same measurement code, over DPDK ports.
+DPDK_SRCS := $(wildcard tests/bench/dpdk/*.c) $(TRAFFIC_PURE_SRCS) tests/bench/linux/clock_monotonic.c \
+	firmware/lib/tap.c firmware/lib/stats.c firmware/pci/pf_model.c
+print-dpdk-srcs:
+	@echo $(DPDK_SRCS)
+
 $(BUILD)/unit/%: tests/unit/%.c $(HOST_PURE_SRCS) $(wildcard tests/unit/*.h) Makefile
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
@@ -131,7 +139,8 @@ $(BUILD)/vfprobe.iso: $(BUILD)/test.efi scripts/mkiso
 deps:
 	@QEMU='$(QEMU)' OVMF='$(OVMF)' scripts/deps --print
 
-LINT_SRCS = $(filter %.c %.h,$(FW_SRCS)) $(wildcard firmware/*/*.h tests/*/*.h tests/unit/*.c tests/bench/linux/*.[ch])
+LINT_SRCS = $(filter %.c %.h,$(FW_SRCS)) $(wildcard firmware/*/*.h tests/*/*.h tests/unit/*.c tests/bench/linux/*.[ch] \
+	tests/bench/dpdk/*.[ch])
 # Every shell script and every Python file, by name or by its #! line.
 SH_SRCS = $(sort $(wildcard scripts/*.sh scripts/*/*.sh tests/*/*.sh) \
 	$(shell grep -rlIs '^\#!.*\(bash\|/sh\|busybox sh\)' scripts tests .ci))

@@ -1,8 +1,9 @@
 """tests/harness/test_bench_smoke.py: `scripts/bench --short` works.
 
 A smoke run, not a timed test: it asserts that the benchmark driver boots
-vfprobe, the Linux baseline and the floor app, and writes the JSON, the CSV
-series and the plots. Speed never fails it. Run by pytest."""
+vfprobe, the Linux baseline, the DPDK guest and the floor app, and writes
+the JSON, the CSV series and the plots. Speed never fails it. Run by
+pytest."""
 
 import csv
 import json
@@ -39,13 +40,42 @@ def test_prints_a_table(bench):
     assert "vfprobe benchmark summary" in r.stdout and "figure" in r.stdout and "ratio" in r.stdout
 
 
+def test_table_has_the_three_columns(bench):
+    header = next((line.split() for line in bench[0].stdout.splitlines() if line.startswith("figure ")), [])
+    assert ["vfprobe", "DPDK", "kernel", "vfprobe/DPDK", "vfprobe/kernel"] == header[2:7], header
+
+
 def test_results_json(bench):
     assert isinstance(bench[1], dict), "build/bench/results.json is a JSON object"
 
 
-def test_figures_of_both(bench):
+def test_figures_of_all_three(bench):
     impls = {f.get("impl") for f in (bench[1] or {}).get("figures", [])}
-    assert {"vfprobe", "linux"} <= impls
+    assert {"vfprobe", "linux", "dpdk"} <= impls
+
+
+def figure_params(res, impl, name):
+    return {f["params"] for f in (res or {}).get("figures", []) if f.get("impl") == impl and f.get("name") == name}
+
+
+@pytest.mark.parametrize("size", [60, 512, 1514])
+def test_dpdk_rtt(bench, size):
+    assert f"path=vf-vf size={size}" in figure_params(bench[1], "dpdk", "rtt")
+
+
+@pytest.mark.parametrize("batch", ["1", "8", "32", "ring"])
+def test_dpdk_rate(bench, batch):
+    """One-way VF1 -> VF2 bursts of 1, 8, 32 and the TX ring's size, every frame size."""
+    figs = [dict(kv.split("=", 1) for kv in p.split()) for p in figure_params(bench[1], "dpdk", "rate")]
+    sizes = {f["size"] for f in figs if f.get("path") == "vf-vf" and f["batch"] == (f["ring"] if batch == "ring"
+                                                                                    else batch)}
+    assert sizes == {"60", "512", "1514"}, figs
+
+
+def test_dpdk_vf_enable_up(bench):
+    res = bench[1] or {}
+    vfs = res.get("topology", {}).get("vfs")
+    assert f"vfs={vfs} total_vfs={vfs}" in figure_params(res, "dpdk", "vf_enable_up")
 
 
 def test_every_figure_has_its_statistics(bench):
@@ -60,7 +90,7 @@ def test_results_carry_their_context(bench):
 
 
 def test_boot_times(bench):
-    assert {"floor", "vfprobe", "linux"} <= set((bench[1] or {}).get("boot", {}))
+    assert {"floor", "vfprobe", "linux", "dpdk"} <= set((bench[1] or {}).get("boot", {}))
 
 
 @pytest.mark.parametrize("series", ["vf_enable", "rate_vf-vf"])
