@@ -27,8 +27,14 @@ PARAM_ORDER = ["path", "size", "batch", "ring", "vfs", "total_vfs", "senders"]
 
 
 def variants(vs_name):
-    """(impl, value column, ratio column): vfprobe measured another way."""
-    return (("vs", f"on {vs_name}", "vs/hub"), ("packed", "packed", "packed/split"))
+    """(impl, value column, ratio column, what the ratio says): vfprobe
+    measured another way, each against its main figure."""
+    return (("vs", f"on {vs_name}", "vs/hub", f"how many times faster with the VFs on {vs_name}"),
+            ("packed", "packed", "packed/split", "how many times faster on packed rings than on split"),
+            ("iommu", "VT-d", "vt-d/off", "behind intel-iommu, each function in its own domain: the "
+             "translation's cost (below 1x: slower)"),
+            ("unchecked", "unchecked", "unchecked/checked", "used elements taken unvalidated (--no-validate): "
+             "the cost of vfprobe's validation (above 1x: it costs that much)"))
 
 
 def param_order(k):
@@ -116,14 +122,14 @@ class Layout:
 
     def variant_header(self):
         h = ["figure", "params", "vfprobe"]
-        for _, col, rcol in self.variants:
+        for _, col, rcol, _ in self.variants:
             h += [col, rcol]
         return h
 
     def variant_row(self, name, params, vf, var):
         """var: {impl: figure} of the variants."""
         r = [name, params, cell(vf, name)]
-        for k, _, _ in self.variants:
+        for k, _, _, _ in self.variants:
             r += [cell(var.get(k), name), speedup(var.get(k), vf, name)]
         return r
 
@@ -149,8 +155,8 @@ def figure_rows(figs, layout):
 def variant_rows(figs, layout):
     """The figures vfprobe has in its main run and in at least one variant."""
     return [layout.variant_row(name, params, figs[("vfprobe", name, params)],
-                               {k: figs.get((k, name, params)) for k, _, _ in layout.variants})
-            for name, params in figure_keys(figs, {k for k, _, _ in layout.variants})
+                               {k: figs.get((k, name, params)) for k, _, _, _ in layout.variants})
+            for name, params in figure_keys(figs, {k for k, _, _, _ in layout.variants})
             if ("vfprobe", name, params) in figs]
 
 
@@ -185,7 +191,8 @@ def sample_counts(figs):
     """'impl: name n, ...' lines: samples per repetition of each figure kind."""
     out = []
     titles = dict([("vfprobe", "vfprobe"), *BASELINES, ("vs", "vfprobe on the other backend"),
-                   ("packed", "vfprobe on packed rings")])
+                   ("packed", "vfprobe on packed rings"), ("iommu", "vfprobe behind VT-d"),
+                   ("unchecked", "vfprobe unvalidated")])
     for impl in titles:
         per = {}
         for (i, n, _), c in figs.items():
@@ -207,8 +214,9 @@ def print_tables(figs, boots, meta, vs_name="vhost-user"):
     print(f"marked {MARK} has a spread over {SPREAD_MARK_PCT} % between repetitions.")
     print(tabulate(figure_rows(figs, layout), headers=layout.header(), tablefmt="simple", disable_numparse=True))
     if layout.variants:
-        print(f"\nvfprobe's variants: with the VFs on {vs_name} (vs/hub: how many times faster than on the main")
-        print("backend), on packed rings (packed/split: how many times faster than on split rings)")
+        print("\nvfprobe's variants, each figure against vfprobe's main one:")
+        for _, col, rcol, what in layout.variants:
+            print(f"  {col} ({rcol}): {what}")
         print(tabulate(variant_rows(figs, layout), headers=layout.variant_header(), tablefmt="simple",
                        disable_numparse=True))
     hdr, rows = boot_rows(boots)

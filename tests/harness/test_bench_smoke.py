@@ -54,6 +54,13 @@ def test_figures_of_all_three(bench):
     assert {"vfprobe", "linux", "dpdk"} <= impls
 
 
+@pytest.mark.parametrize("variant", ["iommu", "unchecked"])
+def test_variant_beside_the_main_figures(bench, variant):
+    """Behind VT-d and unvalidated: the datapath figures of the main run."""
+    for name in ("rtt", "rate"):
+        assert figure_params(bench[1], variant, name) == figure_params(bench[1], "vfprobe", name), name
+
+
 def figure_params(res, impl, name):
     return {f["params"] for f in (res or {}).get("figures", []) if f.get("impl") == impl and f.get("name") == name}
 
