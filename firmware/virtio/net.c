@@ -283,7 +283,7 @@ int net_pair_tx(struct net_dev *nd, uint16_t q, const void *frame, size_t len)
 	memcpy(b + nd->hdr_len, frame, len);
 	void *cookie = (void *)(uintptr_t)(slot + 1u);
 	int rc;
-	if (virtio_has(&nd->vp, VIRTIO_F_INDIRECT_DESC)) {
+	if (virtio_has(&nd->vp, VIRTIO_F_INDIRECT_DESC) && !nd->opts.tx_direct) {
 		/* Header and frame as two entries of the slot's own indirect
 		 * table (virtio v1.3 §2.7.5.3 / §2.8.7). */
 		struct vq_sg sg[2] = {{dma_addr(b), nd->hdr_len}, {dma_addr(b + nd->hdr_len), (uint32_t)len}};

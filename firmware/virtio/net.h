@@ -35,6 +35,9 @@ struct net_opts {
 	uint16_t pairs;            /* queue pairs wanted (0 or 1: one, no MQ) */
 	bool access_platform;      /* ask for VIRTIO_F_ACCESS_PLATFORM and fail when not offered */
 	bool unchecked_used;       /* benchmarks only: used elements not validated (virtq.unchecked) */
+	/* TX as one descriptor (header and frame are contiguous in the slot)
+	 * even with INDIRECT_DESC: one table fewer for the device to read. */
+	bool tx_direct;
 };
 
 struct net_stats {

@@ -76,8 +76,9 @@ def test_selftest_hang():
 
 @pytest.mark.parametrize("append,why", [("suite=boot bogus=1", "unknown option 'bogus'"),
                                         ("suite=boot backend=hub peers=nosuch", "peers is all, pairs, host or"),
-                                        ("suite=boot validate=off", "option 'validate' belongs to a suite")],
-                         ids=["unknown option", "unknown peers", "bench's option without bench"])
+                                        ("suite=boot validate=off", "option 'validate' belongs to a suite"),
+                                        ("suite=bench tx=sideways", "tx is direct or indirect")],
+                         ids=["unknown option", "unknown peers", "bench's option without bench", "bad bench option"])
 def test_guest_bails_out(append, why):
     code, res, _ = boot("boot", "--", "-append", append)
     assert (code, res["verdict"]) == (1, "bail") and why in res["reason"], res["reason"]
