@@ -190,5 +190,6 @@ enum verdict vfprobe_run(void)
 	}
 	printf("BENCH phase=verdict value=%llu unit=ns\n", (unsigned long long)tsc_to_ns(rdtsc()));
 	struct tap_counts c = tap_end();
-	return c.failed ? VERDICT_FAIL : VERDICT_PASS;
+	/* A suite that bailed out ran only in part: that is no pass. */
+	return c.bailed ? VERDICT_BAIL : c.failed ? VERDICT_FAIL : VERDICT_PASS;
 }

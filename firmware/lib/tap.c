@@ -237,6 +237,7 @@ void tap_bail_out(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', f);
 	fflush(f);
+	counts.bailed = true;
 }
 
 struct tap_counts tap_end(void)

@@ -23,6 +23,7 @@ struct tap_counts {
 	unsigned skipped;
 	unsigned todo; /* known deviations that failed as expected (also in passed) */
 	unsigned total;
+	bool bailed; /* a Bail out! line was printed: the run ends in VERDICT_BAIL */
 };
 
 void tap_set_stream(FILE *f);
