@@ -43,6 +43,12 @@ def test_known_deviations_and_skips_are_not_failures():
     assert soak.point_key(point("r", ring="packed")) == "[packed] r"
 
 
+def test_the_default_boots_are_the_conformance_boots():
+    names = [b.name for b in soak.choose([])]
+    assert "virtio-net-reset-3vf" in names and "sysreset-3vf" in names
+    assert "bench-guest-short" not in names and "sriov-255vf" not in names
+
+
 def test_bad_boot_name_is_one_line():
     r = subprocess.run([SOAK, "--repeat", "1", "--boot", "no-such-boot"], stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, text=True, timeout=60)
