@@ -101,7 +101,7 @@ print-linux-srcs:
 # The DPDK guest's traffic program (scripts/linux/build-dpdk links it
 # against Debian's DPDK): the same measurement code, over DPDK ports.
 DPDK_SRCS := $(wildcard tests/bench/dpdk/*.c) $(TRAFFIC_PURE_SRCS) tests/bench/linux/clock_monotonic.c \
-	firmware/lib/tap.c firmware/lib/stats.c firmware/pci/pf_model.c
+	tests/bench/linux/kfile.c tests/bench/linux/guest_main.c firmware/lib/tap.c firmware/lib/stats.c firmware/pci/pf_model.c
 print-dpdk-srcs:
 	@echo $(DPDK_SRCS)
 

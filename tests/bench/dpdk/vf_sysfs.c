@@ -11,42 +11,10 @@
 #include <unistd.h>
 
 #include "lib/clock.h"
+#include "bench/linux/kfile.h"
 
 #define PCI_DEVICES  "/sys/bus/pci/devices"
 #define BIND_WAIT_NS 5000000000ull
-
-static bool read_str(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return false;
-	ssize_t r = read(fd, buf, len - 1);
-	close(fd);
-	if (r < 0)
-		return false;
-	buf[r] = 0;
-	buf[strcspn(buf, "\n")] = 0;
-	return true;
-}
-
-static bool write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return false;
-	ssize_t r = write(fd, s, strlen(s));
-	close(fd);
-	return r == (ssize_t)strlen(s);
-}
-
-static bool read_num(const char *path, int base, unsigned long *v)
-{
-	char buf[32], *end;
-	if (!read_str(path, buf, sizeof(buf)))
-		return false;
-	*v = strtoul(buf, &end, base);
-	return end != buf;
-}
 
 static bool dev_attr(const char *bdf, const char *attr, char *path, size_t len)
 {
@@ -64,11 +32,12 @@ bool vf_sysfs_find_pf(struct vf_set *s, unsigned vendor, unsigned device)
 		unsigned long v, dv, total;
 		if (e->d_name[0] == '.' || strlen(e->d_name) >= VF_SYSFS_BDF_LEN)
 			continue;
-		if (!dev_attr(e->d_name, "vendor", p, sizeof(p)) || !read_num(p, 16, &v) || v != vendor)
+		if (!dev_attr(e->d_name, "vendor", p, sizeof(p)) || !kfile_read_num(p, 16, &v) || v != vendor)
 			continue;
-		if (!dev_attr(e->d_name, "device", p, sizeof(p)) || !read_num(p, 16, &dv) || dv != device)
+		if (!dev_attr(e->d_name, "device", p, sizeof(p)) || !kfile_read_num(p, 16, &dv) ||
+		    dv != device)
 			continue;
-		if (!dev_attr(e->d_name, "sriov_totalvfs", p, sizeof(p)) || !read_num(p, 10, &total))
+		if (!dev_attr(e->d_name, "sriov_totalvfs", p, sizeof(p)) || !kfile_read_num(p, 10, &total))
 			continue;
 		snprintf(s->pf, sizeof(s->pf), "%s", e->d_name);
 		s->total = (int)total;
@@ -83,7 +52,7 @@ static bool pf_write(const struct vf_set *s, const char *attr, int value)
 {
 	char p[PATH_MAX], v[16];
 	snprintf(v, sizeof(v), "%d", value);
-	return dev_attr(s->pf, attr, p, sizeof(p)) && write_str(p, v);
+	return dev_attr(s->pf, attr, p, sizeof(p)) && kfile_write(p, v);
 }
 
 const char *vf_sysfs_enable(struct vf_set *s, int n)
@@ -122,9 +91,9 @@ const char *vf_sysfs_bind(const struct vf_set *s, const char *driver)
 		char p[PATH_MAX];
 		if (bound_to(s->vf[i], driver))
 			continue;
-		if (!dev_attr(s->vf[i], "driver_override", p, sizeof(p)) || !write_str(p, driver))
+		if (!dev_attr(s->vf[i], "driver_override", p, sizeof(p)) || !kfile_write(p, driver))
 			return "writing a VF's driver_override failed";
-		if (!write_str("/sys/bus/pci/drivers_probe", s->vf[i]))
+		if (!kfile_write("/sys/bus/pci/drivers_probe", s->vf[i]))
 			return "drivers_probe refused a VF (is the driver loaded?)";
 	}
 	uint64_t end = clock_now() + clock_ns_to_ticks(BIND_WAIT_NS);

@@ -30,13 +30,13 @@
 
 #include <rte_config.h>
 
-#include "boot/exit.h"
 #include "dpdk_eal.h"
 #include "dpdk_port.h"
 #include "lib/bench_report.h"
 #include "lib/clock.h"
 #include "lib/measure.h"
 #include "lib/tap.h"
+#include "bench/linux/guest_main.h"
 #include "pci/pf_model.h"
 #include "vf_sysfs.h"
 #include "watchdog.h"
@@ -222,46 +222,14 @@ static void run(void)
 	datapath(&s);
 }
 
-static void guest_exit(enum verdict v)
-{
-	fflush(stdout);
-	if (ioperm(DEBUG_EXIT_PORT, 4, 1) == 0)
-		outl((unsigned)v, DEBUG_EXIT_PORT);
-	sleep(2);
-}
-
-static void read_cmdline(char *buf, size_t len)
-{
-	int fd = open("/proc/cmdline", O_RDONLY);
-	ssize_t r = fd >= 0 ? read(fd, buf, len - 1) : -1;
-	buf[r > 0 ? r : 0] = 0;
-	if (fd >= 0)
-		close(fd);
-}
-
 int main(int argc, char **argv)
 {
-	char cmdline[1024];
-	read_cmdline(cmdline, sizeof(cmdline));
-	short_mode = strstr(cmdline, "vfprobe.mode=short") != NULL;
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--short"))
-			short_mode = true;
-	meas.n = short_mode
-	             ? measure_counts_short
-	             : (struct measure_counts){
-	                   .rtt = 2000, .rtt_warmup = 100, .rate = 1000, .rate_large = 1000, .agg = 1000};
-	meas.run = 0x44000000;
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	bench_set_impl("dpdk");
-	tap_begin();
-	tap_diag("dpdk guest: %s mode, VFs on " VF_DRIVER, short_mode ? "short" : "full");
-	printf("BENCH phase=userspace value=%llu unit=ns\n", (unsigned long long)clock_now());
-	tap_prefix_push("dpdk");
-	run();
-	tap_prefix_pop();
-	printf("BENCH phase=verdict value=%llu unit=ns\n", (unsigned long long)clock_now());
-	struct tap_counts c = tap_end();
-	guest_exit(c.failed ? VERDICT_FAIL : VERDICT_PASS);
-	return c.failed ? 1 : 0;
+	static const struct baseline_guest dpdk_guest = {
+	    .impl = "dpdk",
+	    .what = "dpdk guest, VFs on " VF_DRIVER,
+	    .run_tag = 0x44000000,
+	    .full = {.rtt = 2000, .rtt_warmup = 100, .rate = 1000, .rate_large = 1000, .agg = 1000},
+	    .run = run,
+	};
+	return baseline_main(&dpdk_guest, &meas, &short_mode, argc, argv);
 }

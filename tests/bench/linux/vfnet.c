@@ -35,10 +35,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "boot/exit.h"
 #include "lib/bench_report.h"
 #include "lib/clock.h"
 #include "lib/measure.h"
+#include "guest_main.h"
+#include "kfile.h"
 #include "lib/tap.h"
 #include "packet_port.h"
 #include "pci/pf_model.h"
@@ -64,40 +65,6 @@ static struct measure meas;
 
 /* --- sysfs ----------------------------------------------------------------- */
 
-static bool read_file(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return false;
-	ssize_t r = read(fd, buf, len - 1);
-	close(fd);
-	if (r < 0)
-		return false;
-	buf[r] = 0;
-	buf[strcspn(buf, "\n")] = 0;
-	return true;
-}
-
-static bool write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return false;
-	ssize_t r = write(fd, s, strlen(s));
-	close(fd);
-	return r == (ssize_t)strlen(s);
-}
-
-static bool read_hex(const char *path, unsigned long *v)
-{
-	char buf[32];
-	if (!read_file(path, buf, sizeof(buf)))
-		return false;
-	char *end;
-	*v = strtoul(buf, &end, 16);
-	return end != buf;
-}
-
 /* The PF of `model`: a PCI function with its IDs and sriov_totalvfs. */
 static bool find_pf(const struct pf_model *model, char *dir, size_t len)
 {
@@ -108,10 +75,10 @@ static bool find_pf(const struct pf_model *model, char *dir, size_t len)
 		char p[PATH_MAX];
 		unsigned long vendor, device;
 		snprintf(p, sizeof(p), "/sys/bus/pci/devices/%s/vendor", e->d_name);
-		if (!read_hex(p, &vendor) || vendor != model->vendor)
+		if (!kfile_read_num(p, 16, &vendor) || vendor != model->vendor)
 			continue;
 		snprintf(p, sizeof(p), "/sys/bus/pci/devices/%s/device", e->d_name);
-		if (!read_hex(p, &device) || device != model->device)
+		if (!kfile_read_num(p, 16, &device) || device != model->device)
 			continue;
 		snprintf(p, sizeof(p), "/sys/bus/pci/devices/%s/sriov_totalvfs", e->d_name);
 		if (access(p, R_OK) == 0) {
@@ -174,7 +141,7 @@ static bool set_numvfs(const char *pf, int n)
 	char p[PATH_MAX], v[16];
 	snprintf(p, sizeof(p), "%s/sriov_numvfs", pf);
 	snprintf(v, sizeof(v), "%d", n);
-	return write_file(p, v);
+	return kfile_write(p, v);
 }
 
 /* Wait (polling every 50 us, 5 s at most) for exactly `want` VF netdevs. */
@@ -259,7 +226,7 @@ static bool wait_carrier(const struct iface *f)
 	snprintf(p, sizeof(p), "/sys/class/net/%s/carrier", f->name);
 	uint64_t end = clock_now() + NETDEV_WAIT_NS;
 	while (clock_now() < end) {
-		if (read_file(p, v, sizeof(v)) && v[0] == '1')
+		if (kfile_read(p, v, sizeof(v)) && v[0] == '1')
 			return true;
 		usleep(1000);
 	}
@@ -271,14 +238,6 @@ static bool wait_carrier(const struct iface *f)
 /* The TX ring the driver set up: its size is not exported in sysfs, so the
  * virtqueue maximum QEMU offers (tx_queue_size). */
 #define LINUX_TX_RING 256
-
-static void guest_exit(enum verdict v)
-{
-	fflush(stdout);
-	if (ioperm(DEBUG_EXIT_PORT, 4, 1) == 0)
-		outl((unsigned)v, DEBUG_EXIT_PORT);
-	sleep(2);
-}
 
 static void datapath(struct iface *pfif, struct iface **vfs, int nvf)
 {
@@ -304,7 +263,7 @@ static void run(void)
 	                    "a virtio-net PF with SR-IOV in sysfs"))
 		return;
 	snprintf(p, sizeof(p), "%s/sriov_totalvfs", pf);
-	read_file(p, tv, sizeof(tv));
+	kfile_read(p, tv, sizeof(tv));
 	int total = atoi(tv);
 	tap_diag("linux: PF %s, TotalVFs %d", pf, total);
 	if (!tap_check_true(total >= 1, "PCIe 6.0 §9.3.3.6 TotalVFs", "TotalVFs >= 1"))
@@ -343,29 +302,13 @@ static void run(void)
 
 int main(int argc, char **argv)
 {
-	char cmdline[1024] = "";
-	read_file("/proc/cmdline", cmdline, sizeof(cmdline));
-	short_mode = strstr(cmdline, "vfprobe.mode=short") != NULL;
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--short"))
-			short_mode = true;
 	/* The kernel path is slower: fewer samples for the long bursts. */
-	meas.n = short_mode
-	             ? measure_counts_short
-	             : (struct measure_counts){
-	                   .rtt = 2000, .rtt_warmup = 100, .rate = 1000, .rate_large = 200, .agg = 500};
-	/* Runs of another boot never reach this one; distinct tags anyway. */
-	meas.run = 0x4c000000;
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	bench_set_impl("linux");
-	tap_begin();
-	tap_diag("linux baseline: %s mode", short_mode ? "short" : "full");
-	printf("BENCH phase=userspace value=%llu unit=ns\n", (unsigned long long)clock_now());
-	tap_prefix_push("linux");
-	run();
-	tap_prefix_pop();
-	printf("BENCH phase=verdict value=%llu unit=ns\n", (unsigned long long)clock_now());
-	struct tap_counts c = tap_end();
-	guest_exit(c.failed ? VERDICT_FAIL : VERDICT_PASS);
-	return c.failed ? 1 : 0;
+	static const struct baseline_guest linux_guest = {
+	    .impl = "linux",
+	    .what = "linux baseline",
+	    .run_tag = 0x4c000000,
+	    .full = {.rtt = 2000, .rtt_warmup = 100, .rate = 1000, .rate_large = 200, .agg = 500},
+	    .run = run,
+	};
+	return baseline_main(&linux_guest, &meas, &short_mode, argc, argv);
 }
