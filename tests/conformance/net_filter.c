@@ -23,6 +23,7 @@
 #include "net_filter_model.h"
 #include "net_filter_probe.h"
 #include "net_filter_state.h"
+#include "traffic_check.h"
 #include "virtio/net_ctrl.h"
 #include "virtio_env.h"
 
@@ -231,7 +232,8 @@ static void check_features(struct venv *e, size_t n)
 }
 
 /* Open function i afresh when its mode needs a reset or other features,
- * or when the last mode left CTRL_VLAN out. 0, or -1 (a failing point). */
+ * or when the last mode left CTRL_VLAN out. 1 when it did, 0 when it did
+ * not have to, -1 when it failed (a failing point). */
 static int reopen_for(struct venv *e, size_t i, const struct nf_mode *m, const struct net_opts *base)
 {
 	struct venv_fn *fn = &e->fn[i];
@@ -241,7 +243,7 @@ static int reopen_for(struct venv *e, size_t i, const struct nf_mode *m, const s
 	struct net_opts o = *base;
 	o.ctrl_no_vlan = m->flags & NFM_NO_CTRL_VLAN;
 	if (venv_open(e, i, &o) == 0 && fn->nd->ctrl)
-		return 0;
+		return 1;
 	tap_check(false, "virtio v1.3 §3.1.1 Device Initialization: re-opened with the control queue",
 	          fn->nd->err, "open", "%s: re-open for mode %s", fn->name, m->name);
 	return -1;
@@ -273,15 +275,22 @@ static void run(const struct run_config *cfg)
 	static struct nf_rx_errors err[NFP_MAX_FN];
 	struct nf_cmd_log log[NFP_MAX_FN];
 	memset(log, 0, sizeof(log));
+	/* A backend may start a re-opened function's datapath late: wait for
+	 * it (vt_wait_function) before the round's filters and probes. */
+	struct vt *paths = e->datapath_at_driver_ok ? NULL : vt_new(e);
 	for (unsigned round = 0; round < nf_mode_count; round++) {
 		uint32_t runno = NF_RUN_BASE + round;
+		int opened[NFP_MAX_FN];
 		for (size_t i = 0; i < n; i++) {
-			if (!e->fn[i].up)
+			opened[i] =
+			    e->fn[i].up ? reopen_for(e, i, &nf_modes[(round + i) % nf_mode_count], &o) : -1;
+			if (opened[i] == 1 && paths)
+				vt_wait_function(paths, i);
+		}
+		for (size_t i = 0; i < n; i++) {
+			if (opened[i] < 0 || !e->fn[i].up)
 				continue;
-			const struct nf_mode *m = &nf_modes[(round + i) % nf_mode_count];
-			if (reopen_for(e, i, m, &o) != 0)
-				continue;
-			nf_state_for(&st[i], m, i, macs[i]);
+			nf_state_for(&st[i], &nf_modes[(round + i) % nf_mode_count], i, macs[i]);
 			nf_state_apply(&st[i], e->fn[i].nd, &log[i]);
 		}
 		/* Anything still arriving from the previous round is stale. */
