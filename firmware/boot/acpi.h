@@ -72,4 +72,14 @@ enum acpi_status acpi_init(const void *rsdp);
  * says why there is none. */
 const struct acpi_sdt_header *acpi_find(const char sig[4], enum acpi_status *status);
 
+/* A little-endian field of `bytes` bytes (ACPI tables are little-endian,
+ * ACPI 6.5 §5.2) at p, which need not be aligned. */
+static inline uint64_t acpi_get_le(const uint8_t *p, unsigned bytes)
+{
+	uint64_t v = 0;
+	for (unsigned i = 0; i < bytes; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
 #endif

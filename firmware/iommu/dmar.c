@@ -30,14 +30,6 @@ const char *dmar_status_name(enum dmar_status s)
 	return "unknown DMAR status";
 }
 
-static uint64_t get_le(const uint8_t *p, unsigned bytes)
-{
-	uint64_t v = 0;
-	for (unsigned i = 0; i < bytes; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
 static enum dmar_status parse_scopes(const uint8_t *s, uint32_t len, struct dmar_unit *u)
 {
 	for (uint32_t o = 0; o < len;) {
@@ -67,8 +59,8 @@ static enum dmar_status parse_drhd(const uint8_t *s, uint32_t len, struct dmar_i
 		return DMAR_TOO_MANY;
 	struct dmar_unit *u = &d->unit[d->n_units++];
 	u->flags = s[DRHD_FLAGS];
-	u->segment = (uint16_t)get_le(s + DRHD_SEGMENT, 2);
-	u->base = get_le(s + DRHD_BASE, 8);
+	u->segment = (uint16_t)acpi_get_le(s + DRHD_SEGMENT, 2);
+	u->base = acpi_get_le(s + DRHD_BASE, 8);
 	if (!u->base || (u->base & 0xfff))
 		return DMAR_BAD_DRHD;
 	return parse_scopes(s + DRHD_SCOPES, len - DRHD_SCOPES, u);
@@ -92,8 +84,8 @@ enum dmar_status dmar_parse(const struct acpi_sdt_header *t, struct dmar_info *o
 	for (uint32_t o = DMAR_STRUCTS; o < len;) {
 		if (len - o < DMAR_STRUCT_HDR)
 			return DMAR_BAD_STRUCT;
-		uint16_t type = (uint16_t)get_le(p + o, 2);
-		uint16_t slen = (uint16_t)get_le(p + o + 2, 2);
+		uint16_t type = (uint16_t)acpi_get_le(p + o, 2);
+		uint16_t slen = (uint16_t)acpi_get_le(p + o + 2, 2);
 		if (slen < DMAR_STRUCT_HDR || slen > len - o)
 			return DMAR_BAD_STRUCT;
 		if (type == DMAR_TYPE_DRHD) {

@@ -6,6 +6,7 @@
  * the decoded range starts at a later bus (Linux reads it the same way). */
 #include <string.h>
 
+#include "boot/acpi.h"
 #include "pci/pci_pure.h"
 #include "pci/pci_regs.h"
 
@@ -28,14 +29,6 @@ const char *pci_mcfg_status_name(enum pci_mcfg_status s)
 	return "unknown MCFG status";
 }
 
-static uint64_t get_le(const uint8_t *p, unsigned bytes)
-{
-	uint64_t v = 0;
-	for (unsigned i = 0; i < bytes; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
 enum pci_mcfg_status pci_mcfg_parse(const struct acpi_sdt_header *t, struct pci_ecam *out)
 {
 	if (!t)
@@ -48,10 +41,10 @@ enum pci_mcfg_status pci_mcfg_parse(const struct acpi_sdt_header *t, struct pci_
 	const uint8_t *p = (const uint8_t *)t;
 	for (uint32_t o = PCI_MCFG_ENTRIES; o + PCI_MCFG_ENTRY_SIZE <= len; o += PCI_MCFG_ENTRY_SIZE) {
 		const uint8_t *e = p + o;
-		if (get_le(e + PCI_MCFG_ENTRY_SEGMENT, 2) != 0)
+		if (acpi_get_le(e + PCI_MCFG_ENTRY_SEGMENT, 2) != 0)
 			continue;
 		struct pci_ecam ec = {
-		    .base = get_le(e + PCI_MCFG_ENTRY_BASE, 8),
+		    .base = acpi_get_le(e + PCI_MCFG_ENTRY_BASE, 8),
 		    .segment = 0,
 		    .start_bus = e[PCI_MCFG_ENTRY_START],
 		    .end_bus = e[PCI_MCFG_ENTRY_END],
