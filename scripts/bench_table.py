@@ -10,6 +10,10 @@ per-run medians) is over SPREAD_MARK_PCT is marked with MARK.
 
 Boot: one row per boot mark (host wall seconds from QEMU's start), one
 column per guest kind, the floor app's beside them.
+
+Device work: one row per frame figure of the events boots
+(bench_events.py), one column per guest: what the guest made QEMU's
+device do per frame sent.
 """
 
 from tabulate import tabulate
@@ -22,7 +26,7 @@ RATE_FIGURES = ("rate", "agg_rate")
 # Baseline figures that subtract a wait the kernel makes on purpose.
 WAITS = {"vf_enable_up": "100 ms", "vf_disable": "1 s"}
 FIG_ORDER = ["pci_init", "vf_enable", "vf_enable_up", "vf_enable_bind", "vf_disable", "vf_bringup", "rtt", "rate",
-             "agg_rate"]
+             "agg_rate", "copy", "frame_build"]
 PARAM_ORDER = ["path", "size", "batch", "ring", "vfs", "total_vfs", "senders"]
 
 
@@ -34,7 +38,9 @@ def variants(vs_name):
             ("iommu", "VT-d", "vt-d/off", "behind intel-iommu, each function in its own domain: the "
              "translation's cost (below 1x: slower)"),
             ("unchecked", "unchecked", "unchecked/checked", "used elements taken unvalidated (--no-validate): "
-             "the cost of vfprobe's validation (above 1x: it costs that much)"))
+             "the cost of vfprobe's validation (above 1x: it costs that much)"),
+            ("direct", "1 desc", "direct/indirect", "every TX frame in one descriptor, its header in front "
+             "(tx=direct, as DPDK's PMD sends), against the main run's indirect table of header and frame"))
 
 
 def param_order(k):
@@ -192,7 +198,7 @@ def sample_counts(figs):
     out = []
     titles = dict([("vfprobe", "vfprobe"), *BASELINES, ("vs", "vfprobe on the other backend"),
                    ("packed", "vfprobe on packed rings"), ("iommu", "vfprobe behind VT-d"),
-                   ("unchecked", "vfprobe unvalidated")])
+                   ("unchecked", "vfprobe unvalidated"), ("direct", "vfprobe with direct TX descriptors")])
     for impl in titles:
         per = {}
         for (i, n, _), c in figs.items():
@@ -205,7 +211,22 @@ def sample_counts(figs):
     return out
 
 
-def print_tables(figs, boots, meta, vs_name="vhost-user"):
+def events_cell(e):
+    if e is None:
+        return "-"
+    return f"{e['tx_kicks']:.2f}+{e['rx_kicks']:.2f} / {e['irqs']:.2f} / {e['tx_bufs']:.2f}+{e['rx_bufs']:.2f}"
+
+
+def events_rows(events):
+    """(header, rows): per figure of vfprobe's events boot, each guest's counts."""
+    by = {(e["impl"], e["name"], e["params"]): e for e in events}
+    impls = [("vfprobe", "vfprobe")] + [(k, t) for k, t in BASELINES if any(i == k for i, _, _ in by)]
+    keys = [k for k in figure_keys(by, {i for i, _ in impls}) if ("vfprobe",) + k in by]
+    rows = [[n, p] + [events_cell(by.get((i, n, p))) for i, _ in impls] for n, p in keys]
+    return ["figure", "params"] + [t for _, t in impls], rows
+
+
+def print_tables(figs, boots, meta, vs_name="vhost-user", events=()):
     layout = Layout(figs, vs_name)
     print(f"\nvfprobe benchmark summary ({meta})")
     print("median of per-run medians; rates are frames/s from the median time per frame.")
@@ -222,6 +243,11 @@ def print_tables(figs, boots, meta, vs_name="vhost-user"):
     hdr, rows = boot_rows(boots)
     print()
     print(tabulate(rows, headers=hdr, tablefmt="simple", disable_numparse=True))
+    if events:
+        hdr, rows = events_rows(events)
+        print("\ndevice work per frame sent (QEMU's trace in the events boots, short mode): kicks on the TX +")
+        print("RX queues / interrupts sent / buffers the device mapped per TX element + per RX element")
+        print(tabulate(rows, headers=hdr, tablefmt="simple", disable_numparse=True))
     counts = sample_counts(figs)
     if counts:
         print("\nsamples per figure and repetition (min-max over its params):")

@@ -244,6 +244,7 @@ static void datapath(struct bench_ctx *b)
 		net_port_init(&b->port[i], b->net[i], name);
 		measure_drain(&b->m, &b->port[i]);
 	}
+	measure_guest_work(&b->m);
 	if (b->nnets < 3)
 		tap_skip("one VF only", "VF-to-VF datapath");
 	else if (!peers_hear(b->peers, 1, 2) || !peers_hear(b->peers, 2, 1))

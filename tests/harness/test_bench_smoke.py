@@ -54,7 +54,7 @@ def test_figures_of_all_three(bench):
     assert {"vfprobe", "linux", "dpdk"} <= impls
 
 
-@pytest.mark.parametrize("variant", ["iommu", "unchecked"])
+@pytest.mark.parametrize("variant", ["iommu", "unchecked", "direct"])
 def test_variant_beside_the_main_figures(bench, variant):
     """Behind VT-d and unvalidated: the datapath figures of the main run."""
     for name in ("rtt", "rate"):
@@ -107,3 +107,30 @@ def test_csv_and_plot(bench, series):
     assert len(rows) >= 2 and all(len(r) == len(rows[0]) for r in rows), "a header and rows of its width"
     with open(os.path.join(OUT, f"{series}.png"), "rb") as f:
         assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def events(res, impl, name, params):
+    return next((e for e in (res or {}).get("events", [])
+                 if (e["impl"], e["name"], e["params"]) == (impl, name, params)), None)
+
+
+@pytest.mark.parametrize("impl", ["vfprobe", "dpdk", "linux"])
+def test_events_of_every_guest(bench, impl):
+    """The events boots counted the device's work for every datapath figure."""
+    for name in ("rtt", "rate"):
+        have = {e["params"] for e in (bench[1] or {}).get("events", []) if (e["impl"], e["name"]) == (impl, name)}
+        assert have and have == figure_params(bench[1], impl, name), name
+
+
+def test_events_tell_the_guests_apart(bench):
+    """What QEMU's trace says of one round trip of 512 bytes: vfprobe sends
+    header and frame as two buffers of an indirect table and suppresses
+    every interrupt (used_event); DPDK's PMD sends one buffer with the
+    header in front; the kernel's driver takes interrupts."""
+    fig = ("rtt", "path=vf-vf size=512")
+    vf, dpdk, kernel = (events(bench[1], i, *fig) for i in ("vfprobe", "dpdk", "linux"))
+    assert vf and dpdk and kernel, (vf, dpdk, kernel)
+    assert abs(vf["tx_bufs"] - 2) < 0.01 and abs(vf["rx_bufs"] - 1) < 0.01 and vf["irqs"] < 0.01, vf
+    assert 0.9 < vf["tx_kicks"] < 1.1, vf
+    assert abs(dpdk["tx_bufs"] - 1) < 0.01 and dpdk["irqs"] < 0.01, dpdk
+    assert kernel["irqs"] > 0.5, kernel

@@ -28,6 +28,19 @@ uint64_t *measure_samples(struct measure *m, size_t n)
 	return m->samples;
 }
 
+#define FRAME_SLOT (FRAME_MAX_LEN + 64)
+
+/* Room for one frame per sender (NULL when out of memory). */
+static uint8_t *sender_frames(struct measure *m, size_t senders)
+{
+	if (senders > m->bursts_cap) {
+		free(m->bursts);
+		m->bursts = malloc(senders * FRAME_SLOT);
+		m->bursts_cap = m->bursts ? senders : 0;
+	}
+	return m->bursts;
+}
+
 void measure_drain(struct measure *m, struct tport *p)
 {
 	traffic_drain(p, m->rx, sizeof(m->rx), 2000, 2000000);
@@ -114,18 +127,20 @@ void measure_rtt(struct measure *m, struct tport *a, struct tport *z, const char
 }
 
 /* One burst: `batch` frames from each sender, kicked once per sender, until
- * the receiver has them all. Frames received, or -1 when a port broke. */
-static int burst(struct measure *m, struct tport *const *tx, size_t ntx, struct tport *rx, uint32_t size,
-                 uint32_t batch, uint32_t *seq)
+ * the receiver has them all. Sender k's frame, built before the timing,
+ * is frames + k * FRAME_SLOT: a burst only numbers and posts frames.
+ * Frames received, or -1 when a port broke. */
+static int burst(struct measure *m, struct tport *const *tx, size_t ntx, struct tport *rx, uint8_t *frames,
+                 uint32_t size, uint32_t batch, uint32_t *seq)
 {
 	for (size_t k = 0; k < ntx; k++)
 		if (!traffic_wait_room(tx[k], batch, MEASURE_WAIT_US) && tx[k]->ops->reap(tx[k]) < 0)
 			return -1;
 	for (size_t k = 0; k < ntx; k++) {
-		build(m, m->tx, tx[k], rx, size, (uint16_t)k);
+		uint8_t *f = frames + k * FRAME_SLOT;
 		for (uint32_t j = 0; j < batch; j++) {
-			frame_set_seq(m->tx, (*seq)++);
-			if (!send(m, tx[k], m->tx, size))
+			frame_set_seq(f, (*seq)++);
+			if (!send(m, tx[k], f, size))
 				return -1;
 		}
 		tx[k]->ops->kick(tx[k]);
@@ -154,9 +169,16 @@ static long time_bursts(struct measure *m, struct tport *const *tx, size_t ntx, 
 	uint32_t seq = 0, frames = batch * (uint32_t)ntx;
 	size_t got = 0;
 	*lost = 0;
+	uint8_t *built = sender_frames(m, ntx);
+	if (!built) {
+		snprintf(m->err, sizeof(m->err), "out of memory");
+		return -1;
+	}
+	for (size_t k = 0; k < ntx; k++)
+		build(m, built + k * FRAME_SLOT, tx[k], rx, size, (uint16_t)k);
 	for (unsigned i = 0; i < n + WARM_UP; i++) {
 		uint64_t t0 = clock_now();
-		int r = burst(m, tx, ntx, rx, size, batch, &seq);
+		int r = burst(m, tx, ntx, rx, built, size, batch, &seq);
 		uint64_t t1 = clock_now();
 		if (r < 0)
 			return -1;
@@ -210,6 +232,51 @@ void measure_rate(struct measure *m, struct tport *a, struct tport *z, const cha
 			         batch, ring);
 			rate_figure(m, "rate", &a, 1, z, size, batch, n, params);
 		}
+}
+
+#define OPS_PER_SAMPLE 16u
+
+static void copy_op(struct measure *m, uint32_t size)
+{
+	memcpy(m->rx, m->tx, size);
+}
+
+static void build_op(struct measure *m, uint32_t size)
+{
+	struct frame_hdr h = {.run = m->run};
+	frame_build(m->rx, size, &h, 0);
+}
+
+/* One figure per frame size: the median time of op. */
+static void guest_figure(struct measure *m, const char *name, void (*op)(struct measure *, uint32_t))
+{
+	char params[32];
+	for (size_t si = 0; si < N_SIZES; si++) {
+		uint32_t size = frame_sizes[si];
+		snprintf(params, sizeof(params), "size=%u", size);
+		unsigned n = m->n.rate;
+		uint64_t *s = measure_samples(m, n);
+		if (!s) {
+			bench_fail(name, params, "out of memory");
+			continue;
+		}
+		for (unsigned i = 0; i < n; i++) {
+			uint64_t t0 = clock_now();
+			for (unsigned k = 0; k < OPS_PER_SAMPLE; k++) {
+				op(m, size);
+				/* Every op is made: none may be merged with the next. */
+				__asm__ volatile("" ::: "memory");
+			}
+			s[i] = (clock_now() - t0) / OPS_PER_SAMPLE;
+		}
+		bench_report(name, s, n, 0, params);
+	}
+}
+
+void measure_guest_work(struct measure *m)
+{
+	guest_figure(m, "copy", copy_op);
+	guest_figure(m, "frame_build", build_op);
 }
 
 void measure_aggregate(struct measure *m, struct tport *const *tx, size_t ntx, struct tport *rx)

@@ -5,6 +5,10 @@
  *   rate      one-way bursts of 1, 8, 32 and ring-size frames; one sample
  *             per complete burst: burst time / frames
  *   agg_rate  1, 2, 4 ... senders send 32-frame bursts to one receiver
+ *   copy      the guest's memcpy of one frame (60, 512, 1514 B), no device:
+ *             what every TX and RX copy of the datapath costs it
+ *   frame_build  building one test frame (frame.h), no device: the work
+ *             every figure does before its timing starts
  *
  * Each figure is one BENCH line (bench_report.h). */
 #ifndef VFPROBE_TESTS_LIB_MEASURE_H
@@ -36,6 +40,8 @@ struct measure {
 	uint64_t *samples; /* grown as needed */
 	size_t samples_cap;
 	uint8_t tx[FRAME_MAX_LEN + 64], reply[FRAME_MAX_LEN + 64], rx[FRAME_MAX_LEN + 64];
+	uint8_t *bursts; /* one built frame per sender of a rate figure, grown as needed */
+	size_t bursts_cap;
 	char err[256]; /* why the last send failed (a stall report) */
 	/* Optional: start a port over after a figure it broke or stalled, so
 	 * the figures after it are still measured. */
@@ -51,6 +57,7 @@ void measure_drain(struct measure *m, struct tport *p);
 void measure_rtt(struct measure *m, struct tport *a, struct tport *z, const char *path);
 /* `ring` is the TX ring size: the largest burst. */
 void measure_rate(struct measure *m, struct tport *a, struct tport *z, const char *path, unsigned ring);
+void measure_guest_work(struct measure *m);
 /* Senders tx[0..1], tx[0..3] ... tx[0..ntx-1] at once to rx. */
 void measure_aggregate(struct measure *m, struct tport *const *tx, size_t ntx, struct tport *rx);
 

@@ -173,6 +173,7 @@ static void datapath(struct vf_set *s)
 	                    "VF1 and VF2 started on net_virtio%s%s", e ? ": " : "", e ? e : ""))
 		return;
 	tap_diag("dpdk: %s and %s, TX ring %u", s->vf[0], s->vf[1], dpdk_port_tx_ring(0));
+	measure_guest_work(&meas);
 	measure_rtt(&meas, &a, &z, "vf-vf");
 	measure_rate(&meas, &a, &z, "vf-vf", dpdk_port_tx_ring(0));
 	dpdk_eal_stop();

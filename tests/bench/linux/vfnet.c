@@ -302,12 +302,11 @@ static void run(void)
 
 int main(int argc, char **argv)
 {
-	/* The kernel path is slower: fewer samples for the long bursts. */
 	static const struct baseline_guest linux_guest = {
 	    .impl = "linux",
 	    .what = "linux baseline",
 	    .run_tag = 0x4c000000,
-	    .full = {.rtt = 2000, .rtt_warmup = 100, .rate = 1000, .rate_large = 200, .agg = 500},
+	    .full = {.rtt = 2000, .rtt_warmup = 100, .rate = 1000, .rate_large = 1000, .agg = 1000},
 	    .run = run,
 	};
 	return baseline_main(&linux_guest, &meas, &short_mode, argc, argv);
