@@ -39,7 +39,11 @@ GNUEFI_LIB := /usr/lib/libgnuefi.a
 LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
-FW_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fpic -fshort-wchar -mno-red-zone \
+# -falign-loops=32: a loop of up to 32 bytes never crosses a 4 KiB page. Under
+# TCG a jump to another page cannot be chained, so a loop across a page
+# boundary pays a translation-block lookup per iteration (frame_build's
+# checksum ran 9 times slower than the same code in the DPDK guest).
+FW_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fpic -fshort-wchar -mno-red-zone -falign-loops=32 \
 	-fno-stack-protector -fno-strict-aliasing -fno-builtin-printf -maccumulate-outgoing-args \
 	-DGNU_EFI_USE_MS_ABI -DVFPROBE_FIRMWARE \
 	-nostdinc -isystem $(NEWLIB)/include -isystem $(shell $(CC) -print-file-name=include) \

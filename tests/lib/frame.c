@@ -37,12 +37,22 @@ static uint64_t get64(const uint8_t *p)
 	return (uint64_t)get32(p) << 32 | get32(p + 4);
 }
 
+/* Bytes summed between two reductions mod 65535: from a, b < 2^16 both sums
+ * stay below 2^32 (b < 2^16 + 2048 * (2^16 + 255 * 2048)). */
+#define CSUM_BLOCK 2048
+
 uint32_t frame_checksum(const uint8_t *p, size_t n)
 {
 	uint32_t a = 0xffff, b = 0xffff;
-	for (size_t i = 0; i < n; i++) {
-		a = (a + p[i]) % 65535;
-		b = (b + a) % 65535;
+	while (n) {
+		size_t k = n < CSUM_BLOCK ? n : CSUM_BLOCK;
+		n -= k;
+		for (; k; k--) {
+			a += *p++;
+			b += a;
+		}
+		a %= 65535;
+		b %= 65535;
 	}
 	return b << 16 | a;
 }
