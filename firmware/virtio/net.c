@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "boot/mem.h"
+#include "lib/frame_copy.h"
 #include "virtio/net_ctrl.h"
 
 static int net_fail(struct net_dev *nd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -280,7 +281,7 @@ int net_pair_tx(struct net_dev *nd, uint16_t q, const void *frame, size_t len)
 	uint8_t *b = p->tx_bufs + (size_t)slot * NET_TX_SLOT;
 	/* The header stays zero: no offloads, GSO_NONE (virtio v1.3 §5.1.6.2
 	 * Packet Transmission). */
-	memcpy(b + nd->hdr_len, frame, len);
+	frame_copy(b + nd->hdr_len, frame, len);
 	void *cookie = (void *)(uintptr_t)(slot + 1u);
 	int rc;
 	if (virtio_has(&nd->vp, VIRTIO_F_INDIRECT_DESC) && !nd->opts.tx_direct) {
@@ -379,7 +380,7 @@ int net_pair_rx(struct net_dev *nd, uint16_t q, void *buf, size_t cap, size_t *o
 			return net_fail(nd, "RX frame of more than %zu bytes (buffer %zu)", p->rx_got + dlen,
 			                dcap);
 		}
-		memcpy(dst + p->rx_got, data, dlen);
+		frame_copy(dst + p->rx_got, data, dlen);
 		p->rx_got += dlen;
 		rx_post(nd, p, i);
 		if (p->rx_refill >= p->rxq.size / 8)
@@ -389,7 +390,7 @@ int net_pair_rx(struct net_dev *nd, uint16_t q, void *buf, size_t cap, size_t *o
 				if (p->rx_got > cap)
 					return net_fail(nd, "RX frame of %zu bytes, caller buffer %zu",
 					                p->rx_got, cap);
-				memcpy(buf, p->rx_frame, p->rx_got);
+				frame_copy(buf, p->rx_frame, p->rx_got);
 			}
 			*out_len = p->rx_got;
 			p->rx_last_buf = i;

@@ -25,7 +25,7 @@
  * burst ends when the receiver got it or was quiet for BP_IDLE_US. */
 static void bursts(struct vt *t, size_t s, size_t r, unsigned n)
 {
-	static uint8_t buf[FRAME_MAX_LEN + 64];
+	static uint8_t buf[FRAME_BUF_LEN];
 	struct net_dev *nd = t->e->fn[s].nd;
 	struct tport *rx = &t->e->fn[r].port;
 	for (unsigned k = 0; k < n && t->e->fn[s].up; k++) {

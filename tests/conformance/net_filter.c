@@ -79,7 +79,7 @@ static bool all_due(struct venv *e, size_t n, const unsigned *due, const unsigne
 static void drain_round(struct venv *e, size_t n, uint32_t run, const struct nfp_probe *pr, size_t np,
                         struct nf_rx_errors *err, uint64_t quiet_us, const unsigned *due)
 {
-	static uint8_t buf[FRAME_MAX_LEN + 64];
+	static uint8_t buf[FRAME_BUF_LEN];
 	unsigned got[NFP_MAX_FN] = {0};
 	struct deadline end = deadline_in_us(NF_DRAIN_US);
 	struct deadline quiet = deadline_in_us(quiet_us);
@@ -124,7 +124,7 @@ static void drain_round(struct venv *e, size_t n, uint32_t run, const struct nfp
 
 static void send_probes(struct venv *e, size_t n, uint32_t run, const struct nfp_probe *pr, size_t np)
 {
-	static uint8_t buf[FRAME_MAX_LEN + 64];
+	static uint8_t buf[FRAME_BUF_LEN];
 	for (size_t s = 0; s < n; s++) {
 		struct venv_fn *fn = &e->fn[s];
 		if (!fn->up)

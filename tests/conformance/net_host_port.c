@@ -24,7 +24,7 @@ struct host_rx {
 };
 
 static struct host_rx host_rx[VENV_MAX];
-static uint8_t rx_buf[FRAME_MAX_LEN + 64], ref_buf[FRAME_MAX_LEN + 64];
+static uint8_t rx_buf[FRAME_BUF_LEN], ref_buf[FRAME_BUF_LEN];
 
 static void note(struct host_rx *st, const char *what, uint32_t seq, size_t len, size_t want, size_t at)
 {

@@ -57,7 +57,7 @@ static bool on_mq(const struct venv *e, size_t i, unsigned long pairs)
 /* Frames waiting on every receive queue of fn i but pair q. */
 static unsigned drain_other_pairs(struct venv_fn *fn, uint16_t q)
 {
-	static uint8_t buf[FRAME_MAX_LEN + 64];
+	static uint8_t buf[FRAME_BUF_LEN];
 	unsigned n = 0;
 	size_t len;
 	for (uint16_t p = 0; p < fn->nd->npairs; p++)

@@ -42,8 +42,8 @@ struct vt *vt_new(struct venv *e)
 	t->expect = calloc(n * n, sizeof(*t->expect));
 	t->rx = calloc(n, sizeof(*t->rx));
 	t->rx_from = calloc(n * n, sizeof(*t->rx_from));
-	t->buf = malloc(FRAME_MAX_LEN + 64);
-	t->ref = malloc(FRAME_MAX_LEN + 64);
+	t->buf = malloc(FRAME_BUF_LEN);
+	t->ref = malloc(FRAME_BUF_LEN);
 	return t;
 }
 
@@ -206,7 +206,7 @@ uint64_t vt_drain_some(struct vt *t, unsigned max_per_fn)
 		}
 		for (unsigned k = 0; k < max_per_fn; k++) {
 			size_t len;
-			int rc = fn->port.ops->rx(&fn->port, t->buf, FRAME_MAX_LEN + 64, &len);
+			int rc = fn->port.ops->rx(&fn->port, t->buf, FRAME_BUF_LEN, &len);
 			if (rc < 0)
 				dev_error(t, fn);
 			if (rc <= 0)

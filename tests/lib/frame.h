@@ -38,6 +38,9 @@
 /* Ethernet frame limits without FCS (IEEE 802.3 §3.2). */
 #define FRAME_MIN_LEN 60
 #define FRAME_MAX_LEN 1514
+/* A buffer for one frame: room past FRAME_MAX_LEN, so that a longer frame
+ * a device delivers arrives whole and is seen to be too long. */
+#define FRAME_BUF_LEN (FRAME_MAX_LEN + 64)
 /* Payload byte i (offset from the frame start) is seed + i * STEP, where
  * the seed of sender s's frame seq is seq * SEQ_MUL + s * SENDER_MUL. */
 #define FRAME_PATTERN_SEQ_MUL    131

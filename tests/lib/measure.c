@@ -7,6 +7,7 @@
 
 #include "bench_report.h"
 #include "clock.h"
+#include "lib/frame_copy.h"
 #include "traffic.h"
 
 static const uint32_t frame_sizes[] = {60, 512, 1514};
@@ -18,27 +19,27 @@ static const uint32_t frame_sizes[] = {60, 512, 1514};
 const struct measure_counts measure_counts_short = {
     .rtt = 200, .rtt_warmup = 20, .rate = 20, .rate_large = 20, .agg = 10};
 
-uint64_t *measure_samples(struct measure *m, size_t n)
+/* *buf with room for at least n entries of `size` bytes: the old contents
+ * are not kept. NULL when out of memory. */
+static void *grown(void **buf, size_t *cap, size_t n, size_t size)
 {
-	if (n > m->samples_cap) {
-		free(m->samples);
-		m->samples = malloc(n * sizeof(uint64_t));
-		m->samples_cap = m->samples ? n : 0;
+	if (n > *cap) {
+		free(*buf);
+		*buf = malloc(n * size);
+		*cap = *buf ? n : 0;
 	}
-	return m->samples;
+	return *buf;
 }
 
-#define FRAME_SLOT (FRAME_MAX_LEN + 64)
+uint64_t *measure_samples(struct measure *m, size_t n)
+{
+	return grown((void **)&m->samples, &m->samples_cap, n, sizeof(uint64_t));
+}
 
 /* Room for one frame per sender (NULL when out of memory). */
 static uint8_t *sender_frames(struct measure *m, size_t senders)
 {
-	if (senders > m->bursts_cap) {
-		free(m->bursts);
-		m->bursts = malloc(senders * FRAME_SLOT);
-		m->bursts_cap = m->bursts ? senders : 0;
-	}
-	return m->bursts;
+	return grown((void **)&m->bursts, &m->bursts_cap, senders, FRAME_BUF_LEN);
 }
 
 void measure_drain(struct measure *m, struct tport *p)
@@ -128,7 +129,7 @@ void measure_rtt(struct measure *m, struct tport *a, struct tport *z, const char
 
 /* One burst: `batch` frames from each sender, kicked once per sender, until
  * the receiver has them all. Sender k's frame, built before the timing,
- * is frames + k * FRAME_SLOT: a burst only numbers and posts frames.
+ * is frames + k * FRAME_BUF_LEN: a burst only numbers and posts frames.
  * Frames received, or -1 when a port broke. */
 static int burst(struct measure *m, struct tport *const *tx, size_t ntx, struct tport *rx, uint8_t *frames,
                  uint32_t size, uint32_t batch, uint32_t *seq)
@@ -137,7 +138,7 @@ static int burst(struct measure *m, struct tport *const *tx, size_t ntx, struct 
 		if (!traffic_wait_room(tx[k], batch, MEASURE_WAIT_US) && tx[k]->ops->reap(tx[k]) < 0)
 			return -1;
 	for (size_t k = 0; k < ntx; k++) {
-		uint8_t *f = frames + k * FRAME_SLOT;
+		uint8_t *f = frames + k * FRAME_BUF_LEN;
 		for (uint32_t j = 0; j < batch; j++) {
 			frame_set_seq(f, (*seq)++);
 			if (!send(m, tx[k], f, size))
@@ -164,18 +165,13 @@ static int burst(struct measure *m, struct tport *const *tx, size_t ntx, struct 
  * per frame; after a burst that lost frames the receiver is drained.
  * Returns the sample count, or -1 when a port broke. */
 static long time_bursts(struct measure *m, struct tport *const *tx, size_t ntx, struct tport *rx,
-                        uint32_t size, uint32_t batch, unsigned n, uint64_t *s, size_t *lost)
+                        uint32_t size, uint32_t batch, unsigned n, uint64_t *s, uint8_t *built, size_t *lost)
 {
 	uint32_t seq = 0, frames = batch * (uint32_t)ntx;
 	size_t got = 0;
 	*lost = 0;
-	uint8_t *built = sender_frames(m, ntx);
-	if (!built) {
-		snprintf(m->err, sizeof(m->err), "out of memory");
-		return -1;
-	}
 	for (size_t k = 0; k < ntx; k++)
-		build(m, built + k * FRAME_SLOT, tx[k], rx, size, (uint16_t)k);
+		build(m, built + k * FRAME_BUF_LEN, tx[k], rx, size, (uint16_t)k);
 	for (unsigned i = 0; i < n + WARM_UP; i++) {
 		uint64_t t0 = clock_now();
 		int r = burst(m, tx, ntx, rx, built, size, batch, &seq);
@@ -199,8 +195,13 @@ static void rate_figure(struct measure *m, const char *name, struct tport *const
 	m->err[0] = 0;
 	measure_drain(m, rx);
 	uint64_t *s = measure_samples(m, n);
+	uint8_t *built = sender_frames(m, ntx);
+	if (!s || !built) {
+		bench_fail(name, params, "out of memory");
+		return;
+	}
 	size_t lost = 0;
-	long got = s ? time_bursts(m, tx, ntx, rx, size, batch, n, s, &lost) : -1;
+	long got = time_bursts(m, tx, ntx, rx, size, batch, n, s, built, &lost);
 	if (got < (long)(n / 2)) {
 		char why[320] = "more than half of the bursts lost frames";
 		if (got < 0)
@@ -238,7 +239,7 @@ void measure_rate(struct measure *m, struct tport *a, struct tport *z, const cha
 
 static void copy_op(struct measure *m, uint32_t size)
 {
-	memcpy(m->rx, m->tx, size);
+	frame_copy(m->rx, m->tx, size);
 }
 
 static void build_op(struct measure *m, uint32_t size)

@@ -5,8 +5,8 @@
  *   rate      one-way bursts of 1, 8, 32 and ring-size frames; one sample
  *             per complete burst: burst time / frames
  *   agg_rate  1, 2, 4 ... senders send 32-frame bursts to one receiver
- *   copy      the guest's memcpy of one frame (60, 512, 1514 B), no device:
- *             what every TX and RX copy of the datapath costs it
+ *   copy      the guest's copy of one frame (60, 512, 1514 B; frame_copy.h),
+ *             no device: what every TX and RX copy of the datapath costs it
  *   frame_build  building one test frame (frame.h), no device: the work
  *             every figure does before its timing starts
  *
@@ -39,7 +39,7 @@ struct measure {
 	uint32_t run;      /* tag of the current figure (frame.h) */
 	uint64_t *samples; /* grown as needed */
 	size_t samples_cap;
-	uint8_t tx[FRAME_MAX_LEN + 64], reply[FRAME_MAX_LEN + 64], rx[FRAME_MAX_LEN + 64];
+	uint8_t tx[FRAME_BUF_LEN], reply[FRAME_BUF_LEN], rx[FRAME_BUF_LEN];
 	uint8_t *bursts; /* one built frame per sender of a rate figure, grown as needed */
 	size_t bursts_cap;
 	char err[256]; /* why the last send failed (a stall report) */
