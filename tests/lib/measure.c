@@ -19,27 +19,28 @@ static const uint32_t frame_sizes[] = {60, 512, 1514};
 const struct measure_counts measure_counts_short = {
     .rtt = 200, .rtt_warmup = 20, .rate = 20, .rate_large = 20, .agg = 10};
 
-/* *buf with room for at least n entries of `size` bytes: the old contents
- * are not kept. NULL when out of memory. */
-static void *grown(void **buf, size_t *cap, size_t n, size_t size)
+/* buf, or a new buffer in its place, with room for at least n entries of
+ * `size` bytes (*cap counts them): the old contents are not kept. NULL when
+ * out of memory. */
+static void *grown(void *buf, size_t *cap, size_t n, size_t size)
 {
-	if (n > *cap) {
-		free(*buf);
-		*buf = malloc(n * size);
-		*cap = *buf ? n : 0;
-	}
-	return *buf;
+	if (n <= *cap)
+		return buf;
+	free(buf);
+	buf = malloc(n * size);
+	*cap = buf ? n : 0;
+	return buf;
 }
 
 uint64_t *measure_samples(struct measure *m, size_t n)
 {
-	return grown((void **)&m->samples, &m->samples_cap, n, sizeof(uint64_t));
+	return m->samples = grown(m->samples, &m->samples_cap, n, sizeof(uint64_t));
 }
 
 /* Room for one frame per sender (NULL when out of memory). */
 static uint8_t *sender_frames(struct measure *m, size_t senders)
 {
-	return grown((void **)&m->bursts, &m->bursts_cap, senders, FRAME_BUF_LEN);
+	return m->bursts = grown(m->bursts, &m->bursts_cap, senders, FRAME_BUF_LEN);
 }
 
 void measure_drain(struct measure *m, struct tport *p)
