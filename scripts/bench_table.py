@@ -39,8 +39,9 @@ def variants(vs_name):
              "translation's cost (below 1x: slower)"),
             ("unchecked", "unchecked", "unchecked/checked", "used elements taken unvalidated (--no-validate): "
              "the cost of vfprobe's validation (above 1x: it costs that much)"),
-            ("direct", "1 desc", "direct/indirect", "every TX frame in one descriptor, its header in front "
-             "(tx=direct, as DPDK's PMD sends), against the main run's indirect table of header and frame"))
+            ("indirect", "2 desc", "indirect/direct", "every TX frame through an indirect table of header and "
+             "frame (tx=indirect, as the conformance suites post it), against the main run's one descriptor "
+             "with its header in front (tx=direct, as DPDK's PMD sends)"))
 
 
 def param_order(k):
@@ -198,7 +199,7 @@ def sample_counts(figs):
     out = []
     titles = dict([("vfprobe", "vfprobe"), *BASELINES, ("vs", "vfprobe on the other backend"),
                    ("packed", "vfprobe on packed rings"), ("iommu", "vfprobe behind VT-d"),
-                   ("unchecked", "vfprobe unvalidated"), ("direct", "vfprobe with direct TX descriptors")])
+                   ("unchecked", "vfprobe unvalidated"), ("indirect", "vfprobe with indirect TX tables")])
     for impl in titles:
         per = {}
         for (i, n, _), c in figs.items():

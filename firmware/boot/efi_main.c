@@ -155,6 +155,5 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	platform.tsc_boot_services_exited = rdtsc();
 
 	platform.acpi = acpi_init(platform.rsdp);
-	tsc_calibrate();
 	vfprobe_exit(vfprobe_run());
 }

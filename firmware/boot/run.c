@@ -175,6 +175,8 @@ enum verdict vfprobe_run(void)
 		             stray);
 		return VERDICT_BAIL;
 	}
+	/* After the TAP header, which needs no clock, so the first line does not wait for it. */
+	tsc_calibrate();
 	print_boot_facts();
 	/* In the order given; `all` is every suite but the selftests. */
 	for (const char *p = list; *p;) {

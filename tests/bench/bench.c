@@ -283,17 +283,17 @@ static void run(const struct run_config *cfg)
 		return;
 	}
 	b->opts.unchecked_used = validate && strcmp(validate, "off") == 0;
-	/* tx=indirect (the default): every frame through a 2-entry indirect
-	 * table when INDIRECT_DESC is negotiated, as the conformance suites
-	 * post it; tx=direct: one descriptor, header and frame together
+	/* tx=direct (the default): one descriptor, header and frame together
 	 * (virtio v1.3 §2.6.4: no layout is assumed), as DPDK's PMD posts a
-	 * frame with room for the header in front of it. */
+	 * frame with room for the header in front of it; tx=indirect: every
+	 * frame through a 2-entry indirect table when INDIRECT_DESC is
+	 * negotiated, as the conformance suites post it. */
 	const char *tx = options_get(cfg->opts, "tx");
 	if (tx && strcmp(tx, "direct") != 0 && strcmp(tx, "indirect") != 0) {
 		tap_bail_out("options: tx is direct or indirect, not '%s'", tx);
 		return;
 	}
-	b->opts.tx_direct = tx && strcmp(tx, "direct") == 0;
+	b->opts.tx_direct = !tx || strcmp(tx, "direct") == 0;
 	tap_diag("bench: used elements %s; TX %s",
 	         b->opts.unchecked_used ? "not validated (validate=off)" : "validated",
 	         b->opts.tx_direct ? "one descriptor per frame" : "through indirect tables");

@@ -165,6 +165,11 @@ static void phase_wrap(struct vt *t, bool short_mode)
 		                done >= 4u * tq->size, R_WRAP, got, ">= 4 times",
 		                "TX ring of %u reused %llu times (>= 4)", tq->size,
 		                (unsigned long long)(done / tq->size));
+		if (done < 4u * tq->size) {
+			char state[256];
+			vq_dump(tq, state, sizeof(state));
+			tap_diag("net: %s: TX queue after the wrap phase: %s", fn->name, state);
+		}
 		tap_prefix_pop();
 	}
 	vt_drain_expected(t, 5000000);

@@ -62,7 +62,7 @@ def test_qemu_killed_mid_run(capsys):
     the last lines of the log shown."""
     boot = Boot("fault-killed", "--suite", "selftest-hang", "--timeout", "120")
     boot.start()
-    boot.wait_for_log("TAP version 13")
+    boot.wait_for_log("# suite selftest-hang")
     proc = vfprobe_core.QEMUS[-1]
     killed_at = time.monotonic()
     proc.kill()
