@@ -24,6 +24,8 @@
 
 #include "boot/timer.h"
 #include "bench_iommu.h"
+#include "conformance/deviations.h"
+#include "conformance/virtio_env.h"
 #include "lib/bench_report.h"
 #include "lib/measure.h"
 #include "lib/net_port.h"
@@ -233,10 +235,17 @@ static void reopen_port(struct measure *m, struct tport *p)
 		tap_diag("bench: %s: re-opening after a broken figure failed: %s", name, b->net[i]->err);
 }
 
+/* The bench measures virtio-net functions only. */
+static const char *known_on_virtio_net(const char *id)
+{
+	return deviation_known(id, "virtio-net");
+}
+
 static void datapath(struct bench_ctx *b)
 {
 	b->m.recover = reopen_port;
 	b->m.owner = b;
+	b->m.known_deviation = known_on_virtio_net;
 	struct tport *pf = &b->port[0];
 	for (size_t i = 0; i < b->nnets; i++) {
 		char name[16];
@@ -330,6 +339,7 @@ static void run(const struct run_config *cfg)
 		return;
 	}
 	tap_diag("bench: PF TotalVFs %u, %s mode", b->pf->total_vfs, b->short_mode ? "short" : "full");
+	virtio_deviations_register();
 
 	bench_vf_enable(b);
 	if (!open_nets(b))

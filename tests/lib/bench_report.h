@@ -14,7 +14,8 @@
  * the medians of the first and the second half of the samples differ by
  * this many per mille (a median that is still moving). A figure never
  * fails on speed; it fails only when it could not be measured (no samples,
- * a device error). scripts/bench reads the lines. */
+ * a device error), as TAP TODO when a known deviation is why. scripts/bench
+ * reads the lines. */
 #ifndef VFPROBE_TESTS_LIB_BENCH_REPORT_H
 #define VFPROBE_TESTS_LIB_BENCH_REPORT_H
 
@@ -30,5 +31,8 @@ void bench_set_impl(const char *name);
 bool bench_report(const char *name, uint64_t *ticks, size_t n, uint32_t rate_bytes, const char *params);
 /* A figure that could not be measured: one failing TAP point saying why. */
 void bench_fail(const char *name, const char *params, const char *why);
+/* The same, reported as TAP TODO when `known` names the known deviation
+ * that made it impossible (tap_check_kfail); known == NULL is bench_fail. */
+void bench_fail_known(const char *name, const char *params, const char *why, const char *known);
 
 #endif

@@ -57,6 +57,18 @@ static void build(struct measure *m, uint8_t *buf, const struct tport *from, con
 	frame_build(buf, size, &h, 0);
 }
 
+/* The known deviation behind a stall of one of p[0..n-1], if any: asked
+ * before recover() starts them over. */
+static const char *known_stall(const struct measure *m, struct tport *const *p, size_t n)
+{
+	for (size_t i = 0; i < n && m->known_deviation; i++) {
+		const char *id = p[i]->ops->stall_deviation ? p[i]->ops->stall_deviation(p[i]) : NULL;
+		if (id)
+			return m->known_deviation(id);
+	}
+	return NULL;
+}
+
 static void recover(struct measure *m, struct tport *const *p, size_t n)
 {
 	for (size_t i = 0; i < n && m->recover; i++)
@@ -117,9 +129,10 @@ void measure_rtt(struct measure *m, struct tport *a, struct tport *z, const char
 			snprintf(text, sizeof(text), "%s%s%s",
 			         why ? why : "more than half of the frames were lost", m->err[0] ? ": " : "",
 			         m->err);
-			bench_fail("rtt", params, text);
+			struct tport *const pair[] = {a, z};
+			bench_fail_known("rtt", params, text, why ? known_stall(m, pair, 2) : NULL);
 			if (why)
-				recover(m, (struct tport *const[]){a, z}, 2);
+				recover(m, pair, 2);
 			m->err[0] = 0;
 			continue;
 		}
@@ -208,7 +221,7 @@ static void rate_figure(struct measure *m, const char *name, struct tport *const
 		if (got < 0)
 			snprintf(why, sizeof(why), "a port reported an error%s%s", m->err[0] ? ": " : "",
 			         m->err);
-		bench_fail(name, params, why);
+		bench_fail_known(name, params, why, got < 0 ? known_stall(m, tx, ntx) : NULL);
 		if (got < 0) {
 			recover(m, tx, ntx);
 			recover(m, &rx, 1);

@@ -47,6 +47,9 @@ struct measure {
 	 * the figures after it are still measured. */
 	void (*recover)(struct measure *m, struct tport *p);
 	void *owner; /* for recover */
+	/* Optional: the TODO reason of a known deviation id (deviation_known),
+	 * NULL when it is not known for the device under test. */
+	const char *(*known_deviation)(const char *id);
 };
 
 /* A sample buffer of at least n entries (NULL when out of memory). */

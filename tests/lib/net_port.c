@@ -40,6 +40,14 @@ static void port_dump(struct tport *p, char *buf, size_t n)
 	vq_dump(&dev(p)->pair[p->queue].txq, buf, n);
 }
 
+/* A full packed TX ring whose device asks to be notified at an entry the
+ * driver has already passed: no kick can reach it. */
+static const char *port_stall_deviation(struct tport *p)
+{
+	const struct virtq *tq = &dev(p)->pair[p->queue].txq;
+	return tq->format == VQ_FORMAT_PACKED && vq_event_behind(tq) ? "packed-tx-stale-event" : NULL;
+}
+
 static const struct tport_ops net_port_ops = {
     .tx = port_tx,
     .kick = port_kick,
@@ -47,6 +55,7 @@ static const struct tport_ops net_port_ops = {
     .rx = port_rx,
     .tx_room = port_tx_room,
     .dump = port_dump,
+    .stall_deviation = port_stall_deviation,
 };
 
 void net_port_init_pair(struct tport *p, struct net_dev *nd, unsigned q, const char *name)

@@ -33,6 +33,9 @@ struct tport_ops {
 	void (*wait_rx)(struct tport *p, uint64_t timeout_us);
 	/* Optional: one line of queue state for a stall report. */
 	void (*dump)(struct tport *p, char *buf, size_t n);
+	/* Optional: the id of the known device deviation (deviations.h) that
+	 * explains the port's stall, NULL when none does. */
+	const char *(*stall_deviation)(struct tport *p);
 };
 
 struct tport {
