@@ -221,17 +221,24 @@ static void test_send_recv(void)
 	tap_prefix_pop();
 }
 
+/* Two fake ports of 32 slots wired to each other, and small sample counts. */
+static void fake_pair(struct tport *a, struct fake_port *fa, struct tport *z, struct fake_port *fz,
+                      struct measure *m)
+{
+	fake_init(a, fa, 32, 1);
+	fake_init(z, fz, 32, 2);
+	fa->peer = z;
+	fz->peer = a;
+	m->n = (struct measure_counts){.rtt = 10, .rtt_warmup = 2, .rate = 10, .rate_large = 10, .agg = 4};
+}
+
 static void test_measure(void)
 {
 	tap_prefix_push("measure");
 	static struct fake_port fa, fz;
 	static struct measure m;
 	struct tport a, z;
-	fake_init(&a, &fa, 32, 1);
-	fake_init(&z, &fz, 32, 2);
-	fa.peer = &z;
-	fz.peer = &a;
-	m.n = (struct measure_counts){.rtt = 10, .rtt_warmup = 2, .rate = 10, .rate_large = 10, .agg = 4};
+	fake_pair(&a, &fa, &z, &fz, &m);
 	struct tap_counts before = tap_get_counts();
 	measure_rtt(&m, &a, &z, "fake");
 	measure_rate(&m, &a, &z, "fake", 32);
@@ -257,11 +264,8 @@ static void test_measure_known_stall(void)
 	static struct fake_port fa, fz;
 	static struct measure m;
 	struct tport a, z;
-	fake_init(&a, &fa, 32, 1);
-	fake_init(&z, &fz, 32, 2);
-	fa.peer = &z;
+	fake_pair(&a, &fa, &z, &fz, &m);
 	fa.broken = true;
-	m.n = (struct measure_counts){.rtt = 10, .rtt_warmup = 2, .rate = 10, .rate_large = 10, .agg = 4};
 	m.known_deviation = fake_known;
 	struct tap_counts before = tap_get_counts();
 	measure_rate(&m, &a, &z, "fake", 32);
