@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "lib/frame_copy.h"
+
 static void put16(uint8_t *p, uint16_t v)
 {
 	p[0] = (uint8_t)(v >> 8);
@@ -68,12 +70,10 @@ size_t frame_build(uint8_t *buf, size_t len, const struct frame_hdr *h, uint8_t 
 		len = FRAME_MIN_LEN;
 	if (len > FRAME_MAX_LEN)
 		len = FRAME_MAX_LEN;
-	/* The builtin: a freestanding build would call the C library's memcpy
-	 * for each of these few bytes, not move them in place. */
-	__builtin_memcpy(buf, h->dst, 6);
-	__builtin_memcpy(buf + 6, h->src, 6);
+	frame_copy(buf, h->dst, 6);
+	frame_copy(buf + 6, h->src, 6);
 	put16(buf + 12, FRAME_ETHERTYPE);
-	__builtin_memcpy(buf + FRAME_OFF_MAGIC, FRAME_MAGIC, 4);
+	frame_copy(buf + FRAME_OFF_MAGIC, FRAME_MAGIC, 4);
 	put16(buf + FRAME_OFF_SENDER, h->sender);
 	put32(buf + FRAME_OFF_RUN, h->run);
 	put32(buf + FRAME_OFF_SEQ, h->seq);
@@ -107,8 +107,8 @@ bool frame_parse(const uint8_t *buf, size_t len, struct frame_hdr *h)
 	if (len < FRAME_OFF_PAYLOAD || get16(buf + 12) != FRAME_ETHERTYPE ||
 	    memcmp(buf + FRAME_OFF_MAGIC, FRAME_MAGIC, 4) != 0)
 		return false;
-	memcpy(h->dst, buf, 6);
-	memcpy(h->src, buf + 6, 6);
+	frame_copy(h->dst, buf, 6);
+	frame_copy(h->src, buf + 6, 6);
 	h->sender = get16(buf + FRAME_OFF_SENDER);
 	h->run = get32(buf + FRAME_OFF_RUN);
 	h->seq = get32(buf + FRAME_OFF_SEQ);
